@@ -1,0 +1,3 @@
+from yuanzi.cli import main
+
+main()

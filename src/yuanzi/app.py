@@ -1,0 +1,90 @@
+"""create_app(settings): one ASGI app with every component's routes, the web client and /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import ORJSONResponse
+from sqlalchemy import Engine
+
+import yuanzi
+from yuanzi import sandbox
+from yuanzi.core import migrate
+from yuanzi.core.clock import Clock, SandboxClock, SystemClock
+from yuanzi.core.db import create_db_engine
+from yuanzi.core.events import Subscribers
+from yuanzi.core.http import install_error_handlers
+from yuanzi.core.observability import RequestContextMiddleware, metrics
+from yuanzi.core.runtime import Runtime
+from yuanzi.identity import sandbox as identity_sandbox
+from yuanzi.identity import wx as identity_wx
+from yuanzi.settings import Settings
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    subscribers: Subscribers | None = None,
+    deliver: bool = True,
+) -> Runtime:
+    """The runtime for `settings`: engine, clock, the components' subscribers and the bus."""
+    if engine is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_db_engine(settings.sqlalchemy_url)
+    if clock is None:
+        clock = SandboxClock(engine) if settings.is_sandbox else SystemClock()
+    return Runtime(
+        engine=engine,
+        clock=clock,
+        subscribers=subscribers if subscribers is not None else Subscribers(),
+        bus_url=settings.bus_url,
+        dispatch_interval=settings.dispatch_interval,
+        deliver=deliver,
+    )
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """The yuanzi ASGI application."""
+    settings = settings or Settings()
+    rt = runtime or build_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            await asyncio.to_thread(migrate.upgrade, rt.engine)
+        if isinstance(rt.clock, SandboxClock):
+            await asyncio.to_thread(rt.clock.load)
+        await rt.bus.start()
+        try:
+            yield
+        finally:
+            await rt.bus.stop()
+
+    app = FastAPI(
+        title="yuanzi (原子)",
+        version=yuanzi.__version__,
+        description="The WeChat ecosystem's atomic components, open and self-hostable.",
+        default_response_class=ORJSONResponse,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.runtime = rt
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """200 once the server accepts requests."""
+        return {"status": "ok", "mode": settings.mode.value}
+
+    app.add_route("/metrics", metrics, include_in_schema=False)
+    app.include_router(identity_wx.router)
+    if settings.is_sandbox:
+        app.include_router(sandbox.router)
+        app.include_router(identity_sandbox.router)
+    return app

@@ -1,0 +1,1 @@
+"""The shared kernel: storage, clock, ids, events, errors. Imports no component."""

@@ -1,0 +1,109 @@
+"""HTTP plumbing shared by every component's routes: the runtime, units of work, JSON bodies,
+and rendering `WxError` / `Problem` in their dialects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, ORJSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from yuanzi.core.errors import Problem, WxError
+from yuanzi.core.observability import current_request_id
+from yuanzi.core.runtime import Runtime
+from yuanzi.core.uow import UnitOfWork
+
+# Paths served in the api.weixin.qq.com / qyapi dialects, whose errors are {"errcode", "errmsg"}.
+WX_PREFIXES = ("/sns/", "/cgi-bin/", "/wxa/", "/datacube/", "/qyapi/")
+MAX_JSON_BODY = 1 << 20
+
+
+def runtime(request: Request) -> Runtime:
+    """The runtime of the app serving `request`."""
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+def unit_of_work(request: Request) -> Iterator[UnitOfWork]:
+    """A FastAPI dependency: a unit of work the endpoint commits; rolled back if it does not."""
+    with runtime(request).uow() as uow:
+        yield uow
+
+
+def parse_wx_json(body: bytes) -> dict[str, Any]:
+    """A WeChat-dialect JSON object body (sent with or without Content-Type), or 44002 / 47001."""
+    if not body.strip():
+        raise WxError(44002, "empty post data")
+    if len(body) > MAX_JSON_BODY:
+        raise WxError(47001, "data format error")
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise WxError(47001, "data format error") from None
+    if not isinstance(data, dict):
+        raise WxError(47001, "data format error")
+    return data
+
+
+async def wx_json_body(request: Request) -> dict[str, Any]:
+    """A FastAPI dependency: the request's WeChat-dialect JSON object body."""
+    return parse_wx_json(await request.body())
+
+
+def wx_error_response(errcode: int, errmsg: str) -> JSONResponse:
+    """WeChat's error shape: HTTP 200, errmsg suffixed with the request's rid."""
+    return ORJSONResponse({"errcode": errcode, "errmsg": f"{errmsg}, rid: {current_request_id()}"})
+
+
+def _is_wx_path(path: str) -> bool:
+    return path.startswith(WX_PREFIXES)
+
+
+def _problem_response(problem: Problem, request: Request) -> JSONResponse:
+    return ORJSONResponse(
+        problem.to_json(request.url.path), status_code=problem.status, media_type="application/problem+json"
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render errors in the shape of the dialect the request spoke."""
+
+    async def on_wx_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, WxError)
+        return wx_error_response(exc.errcode, exc.errmsg)
+
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return _problem_response(exc, request)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        if _is_wx_path(request.url.path):
+            return wx_error_response(47001, "data format error")
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"] if p != "body") or "request"
+        problem = Problem(422, "invalid_input", f"{where}: {first['msg']}", errors=errors)
+        return _problem_response(problem, request)
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 405 and _is_wx_path(request.url.path):
+            return wx_error_response(43002, "require POST method")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            exc.status_code, "http_error"
+        )
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        return _problem_response(Problem(exc.status_code, code, detail), request)
+
+    app.add_exception_handler(WxError, on_wx_error)
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)

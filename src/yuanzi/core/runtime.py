@@ -1,0 +1,53 @@
+"""The running platform's shared parts: engine, sessions, clock, subscribers and bus."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from yuanzi.core.bus import Bus, InProcessBus, NoBus
+from yuanzi.core.clock import Clock
+from yuanzi.core.events import Subscribers, dispatch_pending
+from yuanzi.core.uow import UnitOfWorkFactory, uow_factory
+
+
+class Runtime:
+    """What a request, a CLI command or a test needs to open a unit of work and deliver events."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        clock: Clock,
+        subscribers: Subscribers,
+        bus_url: str = "",
+        dispatch_interval: float = 0.5,
+        deliver: bool = True,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.subscribers = subscribers
+        self.sessions: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        # Delivery bookkeeping uses units of work that do not wake the bus themselves.
+        self.plain_uow: UnitOfWorkFactory = uow_factory(self.sessions, clock)
+        self.bus: Bus = self._make_bus(bus_url, dispatch_interval) if deliver else NoBus()
+        self.uow: UnitOfWorkFactory = uow_factory(self.sessions, clock, on_commit=self._wake)
+
+    def _wake(self) -> None:
+        self.bus.wake()
+
+    def _make_bus(self, bus_url: str, interval: float) -> Bus:
+        if not bus_url:
+            return InProcessBus(self.plain_uow, self.subscribers, interval)
+        if bus_url.startswith("nats://"):
+            from yuanzi.core.bus_nats import NatsBus  # imported only when configured
+
+            return NatsBus(bus_url, self.plain_uow, self.subscribers)
+        raise ValueError(f"unsupported bus URL {bus_url!r}: expected empty or nats://host:port")
+
+    def drain_events(self) -> int:
+        """Deliver every pending event now, in this thread (CLI commands and tests)."""
+        total = 0
+        while (done := dispatch_pending(self.plain_uow, self.subscribers)) > 0:
+            total += done
+        return total

@@ -1,0 +1,89 @@
+"""Identity's sandbox controls: make users and apps, and log in as a user (what `wx.login()` does)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from yuanzi.core.http import unit_of_work
+from yuanzi.core.uow import UnitOfWork
+from yuanzi.identity import service as identity_service
+
+router = APIRouter(prefix="/sandbox", tags=["sandbox: users and apps"])
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+
+
+class Strict(BaseModel):
+    """Request bodies: unknown fields and wrong types are errors, not guesses."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class NewUser(Strict):
+    nickname: str = Field(min_length=1, max_length=64)
+
+
+class LoginRequest(Strict):
+    appid: str = Field(min_length=1, max_length=32)
+
+
+class NewApp(Strict):
+    type: identity_service.AppType
+    name: str = Field(min_length=1, max_length=64)
+    developer_id: int | None = None
+
+
+def _user_json(user: identity_service.UserInfo) -> dict[str, Any]:
+    return {"user_id": user.user_id, "nickname": user.nickname}
+
+
+def _app_json(app: identity_service.AppInfo) -> dict[str, Any]:
+    return {"appid": app.appid, "type": app.type.value, "name": app.name, "developer_id": app.developer_id}
+
+
+@router.post("/users", status_code=201)
+def create_user(body: NewUser, uow: UoW) -> dict[str, Any]:
+    """Create a sandbox user."""
+    user = identity_service.create_user(uow=uow, nickname=body.nickname)
+    uow.commit()
+    return _user_json(user)
+
+
+@router.get("/users")
+def list_users(uow: UoW, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """List users, oldest first."""
+    users = identity_service.list_users(uow=uow, limit=min(max(limit, 1), 500), offset=max(offset, 0))
+    return {"users": [_user_json(u) for u in users]}
+
+
+@router.get("/users/{user_id}")
+def get_user(user_id: int, uow: UoW) -> dict[str, Any]:
+    """One user."""
+    return _user_json(identity_service.get_user(uow=uow, user_id=user_id))
+
+
+@router.post("/users/{user_id}/login")
+def login(user_id: int, body: LoginRequest, uow: UoW) -> dict[str, Any]:
+    """What `wx.login()` returns to `user_id` inside the mini program `appid`."""
+    code = identity_service.issue_login_code(uow=uow, user_id=user_id, appid=body.appid)
+    uow.commit()
+    return {"code": code, "expires_in": int(identity_service.LOGIN_CODE_TTL.total_seconds())}
+
+
+@router.post("/apps", status_code=201)
+def create_app(body: NewApp, uow: UoW) -> dict[str, Any]:
+    """Register an app; its secret is shown only here."""
+    new = identity_service.create_app(
+        uow=uow, type=body.type.value, name=body.name, developer_id=body.developer_id
+    )
+    uow.commit()
+    return {**_app_json(new.app), "secret": new.secret}
+
+
+@router.get("/apps")
+def list_apps(uow: UoW, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """List apps, oldest first (never their secrets)."""
+    apps = identity_service.list_apps(uow=uow, limit=min(max(limit, 1), 500), offset=max(offset, 0))
+    return {"apps": [_app_json(a) for a in apps]}

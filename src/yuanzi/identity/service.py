@@ -1,0 +1,62 @@
+"""Identity's public interface: what other components, the CLI and the web client may call.
+
+Every function takes keyword-only arguments, the first being the caller's unit of work, and never
+commits. WeChat-dialect failures raise `WxError` with WeChat's errcode; others raise `Problem`s.
+"""
+
+from __future__ import annotations
+
+from yuanzi.identity.accounts import (
+    AppInfo,
+    AppType,
+    NewApp,
+    UserInfo,
+    authenticate_app,
+    count_users,
+    create_app,
+    create_developer,
+    create_user,
+    find_user_by_nickname,
+    get_app,
+    get_user,
+    list_apps,
+    list_users,
+    openid_for,
+    user_for_openid,
+)
+from yuanzi.identity.login import LOGIN_CODE_TTL, Session, code_to_session, issue_login_code
+from yuanzi.identity.tokens import (
+    TOKEN_TTL,
+    TokenGrant,
+    authenticate_access_token,
+    issue_access_token,
+    issue_stable_token,
+)
+
+__all__ = [
+    "LOGIN_CODE_TTL",
+    "TOKEN_TTL",
+    "AppInfo",
+    "AppType",
+    "NewApp",
+    "Session",
+    "TokenGrant",
+    "UserInfo",
+    "authenticate_access_token",
+    "authenticate_app",
+    "code_to_session",
+    "count_users",
+    "create_app",
+    "create_developer",
+    "create_user",
+    "find_user_by_nickname",
+    "get_app",
+    "get_user",
+    "issue_access_token",
+    "issue_login_code",
+    "issue_stable_token",
+    "list_apps",
+    "list_users",
+    "openid_for",
+    "user_for_openid",
+]

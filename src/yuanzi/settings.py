@@ -1,0 +1,49 @@
+"""Settings from `YUANZI_*` environment variables, overridable by CLI flags."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Mode(StrEnum):
+    """`sandbox` adds /sandbox/ (act as a user, move the clock); `production` has no such door."""
+
+    SANDBOX = "sandbox"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Everything that differs between one yuanzi deployment and another."""
+
+    model_config = SettingsConfigDict(env_prefix="YUANZI_", extra="ignore")
+
+    mode: Mode = Mode.SANDBOX
+    data_dir: Path = Path("yuanzi-data")
+    # Empty means the embedded default: a SQLite file in the data dir.
+    database_url: str = ""
+    # Empty means the in-process bus over the outbox; nats://host:port means NATS JetStream.
+    bus_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "info"
+    log_json: bool = True
+    # Seconds between outbox polls when no commit wakes the dispatcher (other processes' events).
+    dispatch_interval: float = Field(default=0.5, gt=0)
+    # Run `alembic upgrade head` when the server starts.
+    migrate_on_start: bool = True
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, defaulting to `<data_dir>/yuanzi.sqlite3`."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'yuanzi.sqlite3').resolve()}"
+
+    @property
+    def is_sandbox(self) -> bool:
+        """True when /sandbox/ is mounted."""
+        return self.mode is Mode.SANDBOX
