@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import ORJSONResponse
 from sqlalchemy import Engine
 
 import yuanzi
@@ -16,12 +15,13 @@ from yuanzi.core import migrate
 from yuanzi.core.clock import Clock, SandboxClock, SystemClock
 from yuanzi.core.db import create_db_engine
 from yuanzi.core.events import Subscribers
-from yuanzi.core.http import install_error_handlers
+from yuanzi.core.http import FastJSONResponse, install_error_handlers
 from yuanzi.core.observability import RequestContextMiddleware, metrics
 from yuanzi.core.runtime import Runtime
 from yuanzi.identity import sandbox as identity_sandbox
 from yuanzi.identity import wx as identity_wx
 from yuanzi.settings import Settings
+from yuanzi.web import views as web_views
 
 
 def build_runtime(
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         title="yuanzi (原子)",
         version=yuanzi.__version__,
         description="The WeChat ecosystem's atomic components, open and self-hostable.",
-        default_response_class=ORJSONResponse,
+        default_response_class=FastJSONResponse,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     app.add_route("/metrics", metrics, include_in_schema=False)
     app.include_router(identity_wx.router)
+    app.include_router(web_views.router)
     if settings.is_sandbox:
         app.include_router(sandbox.router)
         app.include_router(identity_sandbox.router)

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, ORJSONResponse
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yuanzi.core.errors import Problem, WxError
@@ -20,6 +20,13 @@ from yuanzi.core.uow import UnitOfWork
 # Paths served in the api.weixin.qq.com / qyapi dialects, whose errors are {"errcode", "errmsg"}.
 WX_PREFIXES = ("/sns/", "/cgi-bin/", "/wxa/", "/datacube/", "/qyapi/")
 MAX_JSON_BODY = 1 << 20
+
+
+class FastJSONResponse(JSONResponse):
+    """JSON rendered by orjson (UTF-8, compact), the default response class."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 def runtime(request: Request) -> Runtime:
@@ -56,7 +63,7 @@ async def wx_json_body(request: Request) -> dict[str, Any]:
 
 def wx_error_response(errcode: int, errmsg: str) -> JSONResponse:
     """WeChat's error shape: HTTP 200, errmsg suffixed with the request's rid."""
-    return ORJSONResponse({"errcode": errcode, "errmsg": f"{errmsg}, rid: {current_request_id()}"})
+    return FastJSONResponse({"errcode": errcode, "errmsg": f"{errmsg}, rid: {current_request_id()}"})
 
 
 def _is_wx_path(path: str) -> bool:
@@ -64,7 +71,7 @@ def _is_wx_path(path: str) -> bool:
 
 
 def _problem_response(problem: Problem, request: Request) -> JSONResponse:
-    return ORJSONResponse(
+    return FastJSONResponse(
         problem.to_json(request.url.path), status_code=problem.status, media_type="application/problem+json"
     )
 

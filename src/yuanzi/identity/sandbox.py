@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from yuanzi.core.http import unit_of_work
 from yuanzi.core.uow import UnitOfWork
@@ -16,23 +16,23 @@ UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
 class Strict(BaseModel):
-    """Request bodies: unknown fields and wrong types are errors, not guesses."""
+    """Request bodies: unknown fields are errors; fields use strict types (no "5" for 5)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class NewUser(Strict):
-    nickname: str = Field(min_length=1, max_length=64)
+    nickname: StrictStr = Field(min_length=1, max_length=64)
 
 
 class LoginRequest(Strict):
-    appid: str = Field(min_length=1, max_length=32)
+    appid: StrictStr = Field(min_length=1, max_length=32)
 
 
 class NewApp(Strict):
     type: identity_service.AppType
-    name: str = Field(min_length=1, max_length=64)
-    developer_id: int | None = None
+    name: StrictStr = Field(min_length=1, max_length=64)
+    developer_id: StrictInt | None = None
 
 
 def _user_json(user: identity_service.UserInfo) -> dict[str, Any]:

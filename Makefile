@@ -1,0 +1,52 @@
+# The same commands locally and in CI. `make run` and `make test` install what they need first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+PYTHON ?= python3
+PG_SERVER ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install system-deps run test test-sqlite test-postgresql check format bench lock
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==25.3
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+system-deps:
+	bash scripts/install-system-deps
+
+run: install
+	$(BIN)/yuanzi demo
+
+test: install system-deps test-sqlite test-postgresql
+
+test-sqlite: install
+	$(BIN)/pytest -q -n 2
+
+test-postgresql: install
+	@if $(PY) scripts/pg_ready.py "$(PG_SERVER)"; then \
+		YUANZI_TEST_DATABASE=postgresql $(BIN)/pytest -q -n 2; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at $(PG_SERVER) is not reachable; CI requires it" >&2; exit 1; \
+	else \
+		echo "PostgreSQL at $(PG_SERVER) not reachable: skipping the PostgreSQL pass" >&2; \
+	fi
+
+check: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+# Re-pin every transitive dependency after changing pyproject.toml.
+lock:
+	rm -rf /tmp/yuanzi-lock && $(PYTHON) -m venv /tmp/yuanzi-lock
+	/tmp/yuanzi-lock/bin/pip install --quiet '.[dev]'
+	/tmp/yuanzi-lock/bin/pip freeze --exclude yuanzi > constraints.txt

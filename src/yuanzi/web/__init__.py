@@ -1,0 +1,1 @@
+"""The web client ("the phone") and the operators' console."""

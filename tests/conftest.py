@@ -1,0 +1,131 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs on SQLite by default and on PostgreSQL with `YUANZI_TEST_DATABASE=postgresql`
+(a database of its own, created on 127.0.0.1:5432 and dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from yuanzi.app import create_app
+from yuanzi.core import migrate
+from yuanzi.core.clock import FrozenClock, SandboxClock
+from yuanzi.core.db import create_db_engine
+from yuanzi.core.events import Subscribers
+from yuanzi.core.runtime import Runtime
+from yuanzi.core.uow import UnitOfWork
+from yuanzi.models import metadata
+from yuanzi.settings import Mode, Settings
+
+PG_SERVER = os.environ.get("YUANZI_TEST_PG_SERVER", "postgresql://postgres@127.0.0.1:5432/test")
+START = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
+
+
+def pytest_report_header() -> str:
+    return f"yuanzi test database: {os.environ.get('YUANZI_TEST_DATABASE', 'sqlite')}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, migrated database for this test session (worker)."""
+    if os.environ.get("YUANZI_TEST_DATABASE") == "postgresql":
+        name = f"yuanzi_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(PG_SERVER, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        base = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+        yield f"{base}/{name}"
+        with psycopg.connect(PG_SERVER, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'yuanzi.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """The migrated engine shared by the session's tests."""
+    eng = create_db_engine(database_url)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts with empty tables (only when it used the database)."""
+    yield
+    if "engine" not in request.fixturenames:
+        return
+    eng: Engine = request.getfixturevalue("engine")
+    tables = list(reversed(metadata.sorted_tables))
+    with eng.begin() as conn:
+        if eng.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+            conn.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence(conn) else None
+
+
+def _has_sqlite_sequence(conn: object) -> bool:
+    return bool(
+        conn.execute(  # type: ignore[attr-defined]
+            text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")
+        ).first()
+    )
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A clock that moves only when the test says."""
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def subscribers() -> Subscribers:
+    """An empty subscriber registry tests may add to."""
+    return Subscribers()
+
+
+@pytest.fixture
+def runtime(engine: Engine, clock: FrozenClock, subscribers: Subscribers) -> Runtime:
+    """A runtime on the test database with a frozen clock; events are drained explicitly."""
+    return Runtime(engine=engine, clock=clock, subscribers=subscribers, deliver=False)
+
+
+@pytest.fixture
+def uow(runtime: Runtime) -> Iterator[UnitOfWork]:
+    """A unit of work on the test database."""
+    with runtime.uow() as unit:
+        yield unit
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Sandbox-mode settings on the test database (already migrated)."""
+    return Settings(
+        mode=Mode.SANDBOX, data_dir=tmp_path / "data", database_url=database_url, migrate_on_start=False
+    )
+
+
+@pytest.fixture
+def app_runtime(engine: Engine, settings: Settings, subscribers: Subscribers) -> Runtime:
+    """The runtime behind `client`: the real sandbox clock, moved through /sandbox/clock/advance."""
+    return Runtime(engine=engine, clock=SandboxClock(engine), subscribers=subscribers, deliver=False)
+
+
+@pytest.fixture
+def client(settings: Settings, app_runtime: Runtime) -> Iterator[TestClient]:
+    """An HTTP client for a sandbox-mode yuanzi on the test database."""
+    with TestClient(create_app(settings, runtime=app_runtime)) as test_client:
+        yield test_client
