@@ -19,7 +19,9 @@ from yuanzi.core.runtime import Runtime
 from yuanzi.identity import service as identity_service
 from yuanzi.settings import Mode, Settings
 
-cli = typer.Typer(help="yuanzi (原子): WeChat's atomic components, open and self-hostable.", no_args_is_help=True)
+cli = typer.Typer(
+    help="yuanzi (原子): WeChat's atomic components, open and self-hostable.", no_args_is_help=True
+)
 app_cli = typer.Typer(help="Apps on the open platform.", no_args_is_help=True)
 user_cli = typer.Typer(help="Users.", no_args_is_help=True)
 cli.add_typer(app_cli, name="app")
@@ -48,7 +50,10 @@ def _serve(settings: Settings) -> None:
         f"— client /, console /console, API docs /docs"
     )
     uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
         access_log=False,
     )
 
@@ -120,8 +125,11 @@ def app_create(
     with runtime.uow() as uow:
         new = identity_service.create_app(uow=uow, type=type.value, name=name)
         uow.commit()
-    _emit({"appid": new.app.appid, "secret": new.secret, "type": new.app.type.value, "name": new.app.name},
-          as_json, "New app")
+    _emit(
+        {"appid": new.app.appid, "secret": new.secret, "type": new.app.type.value, "name": new.app.name},
+        as_json,
+        "New app",
+    )
 
 
 @user_cli.command("create")

@@ -7,7 +7,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 
-def make_app(client: TestClient, type: str = "miniprogram", name: str = "Test App", **extra: Any) -> dict[str, Any]:
+def make_app(
+    client: TestClient, type: str = "miniprogram", name: str = "Test App", **extra: Any
+) -> dict[str, Any]:
     """Create an app through /sandbox/apps; returns its JSON (with the secret)."""
     response = client.post("/sandbox/apps", json={"type": type, "name": name, **extra})
     assert response.status_code == 201, response.text

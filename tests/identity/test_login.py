@@ -92,6 +92,8 @@ def test_logging_in_to_unknown_user_or_app_is_a_problem(client: TestClient) -> N
     missing_user = client.post("/sandbox/users/999/login", json={"appid": app["appid"]})
     assert missing_user.status_code == 404
     assert missing_user.json()["code"] == "user_not_found"
-    missing_app = client.post(f"/sandbox/users/{make_user(client)}/login", json={"appid": "wx0000000000000000"})
+    missing_app = client.post(
+        f"/sandbox/users/{make_user(client)}/login", json={"appid": "wx0000000000000000"}
+    )
     assert missing_app.status_code == 404
     assert missing_app.json()["code"] == "app_not_found"

@@ -20,9 +20,7 @@ from yuanzi.core import ids
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("yuanzi_request_id", default="-")
 _INCOMING_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 
-REQUESTS = Counter(
-    "yuanzi_http_requests_total", "HTTP requests served", ["method", "route", "status"]
-)
+REQUESTS = Counter("yuanzi_http_requests_total", "HTTP requests served", ["method", "route", "status"])
 LATENCY = Histogram(
     "yuanzi_http_request_duration_seconds",
     "HTTP request latency",
@@ -99,7 +97,10 @@ class RequestContextMiddleware:
             REQUESTS.labels(scope["method"], route, str(status)).inc()
             LATENCY.labels(scope["method"], route).observe(elapsed)
             access_log.info(
-                "request", method=scope["method"], path=scope["path"], status=status,
+                "request",
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
                 ms=round(elapsed * 1000, 2),
             )
             structlog.contextvars.unbind_contextvars("request_id")

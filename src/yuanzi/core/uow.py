@@ -16,9 +16,7 @@ from yuanzi.core.events import Event, OutboxEvent
 class UnitOfWork:
     """A transaction in which services change state and publish events; `commit()` makes both real."""
 
-    def __init__(
-        self, session: Session, clock: Clock, on_commit: Callable[[], None] | None = None
-    ) -> None:
+    def __init__(self, session: Session, clock: Clock, on_commit: Callable[[], None] | None = None) -> None:
         self.session = session
         self.clock = clock
         self._on_commit = on_commit

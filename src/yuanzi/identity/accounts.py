@@ -119,9 +119,7 @@ def create_developer(*, uow: UnitOfWork, name: str) -> int:
     return developer.id
 
 
-def create_app(
-    *, uow: UnitOfWork, type: str, name: str, developer_id: int | None = None
-) -> NewApp:
+def create_app(*, uow: UnitOfWork, type: str, name: str, developer_id: int | None = None) -> NewApp:
     """Register an app; without `developer_id` it gets a developer account of its own."""
     try:
         app_type = AppType(type)
@@ -196,7 +194,9 @@ def openid_for(*, uow: UnitOfWork, appid: str, user_id: int) -> str:
 def user_for_openid(*, uow: UnitOfWork, appid: str, openid: str) -> UserInfo:
     """The user behind `openid` in `appid`, or WeChat's 40003 invalid openid."""
     user = uow.session.scalar(
-        select(User).join(OpenId, OpenId.user_id == User.id).join(App, App.id == OpenId.app_id)
+        select(User)
+        .join(OpenId, OpenId.user_id == User.id)
+        .join(App, App.id == OpenId.app_id)
         .where(App.appid == appid, OpenId.openid == openid)
     )
     if user is None:

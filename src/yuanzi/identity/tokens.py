@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
@@ -36,13 +37,18 @@ class TokenGrant:
 
 def _grant(row: AccessToken, now: dt.datetime) -> TokenGrant:
     valid_until = min(row.expires_at, row.superseded_at or row.expires_at)
-    return TokenGrant(access_token=row.token, expires_in=int((valid_until - now).total_seconds()))
+    return TokenGrant(access_token=row.token, expires_in=math.ceil((valid_until - now).total_seconds()))
 
 
-def _new_token(uow: UnitOfWork, app_id: int, kind: str, *, forced: bool = False) -> AccessToken:
-    now = uow.now()
+def _new_token(
+    uow: UnitOfWork, app_id: int, kind: str, now: dt.datetime, *, forced: bool = False
+) -> AccessToken:
     row = AccessToken(
-        token=ids.access_token(), app_id=app_id, kind=kind, issued_at=now, expires_at=now + TOKEN_TTL,
+        token=ids.access_token(),
+        app_id=app_id,
+        kind=kind,
+        issued_at=now,
+        expires_at=now + TOKEN_TTL,
         forced=forced,
     )
     uow.session.add(row)
@@ -66,9 +72,9 @@ def _supersede(uow: UnitOfWork, app_id: int, kind: str, at: dt.datetime) -> None
 def issue_access_token(*, uow: UnitOfWork, appid: str, secret: str) -> TokenGrant:
     """A new token (/cgi-bin/token); the previous ones stay valid five more minutes."""
     app = authenticate_app(uow=uow, appid=appid, secret=secret)
-    _supersede(uow, app.app_id, "basic", uow.now() + OVERLAP)
-    row = _new_token(uow, app.app_id, "basic")
-    return _grant(row, uow.now())
+    now = uow.now()
+    _supersede(uow, app.app_id, "basic", now + OVERLAP)
+    return _grant(_new_token(uow, app.app_id, "basic", now), now)
 
 
 def _current_stable(uow: UnitOfWork, app_id: int) -> AccessToken | None:
@@ -111,12 +117,12 @@ def issue_stable_token(*, uow: UnitOfWork, appid: str, secret: str, force_refres
         recent = last is not None and now - last < FORCED_REFRESH_GAP
         if not (recent and current is not None):
             _supersede(uow, app.app_id, "stable", now)
-            return _grant(_new_token(uow, app.app_id, "stable", forced=True), now)
+            return _grant(_new_token(uow, app.app_id, "stable", now, forced=True), now)
     if current is not None and current.expires_at - now > OVERLAP:
         return _grant(current, now)
     if current is not None:
         current.superseded_at = current.expires_at  # the old one serves out its last minutes
-    return _grant(_new_token(uow, app.app_id, "stable"), now)
+    return _grant(_new_token(uow, app.app_id, "stable", now), now)
 
 
 def authenticate_access_token(*, uow: UnitOfWork, access_token: str | None) -> AppInfo:
@@ -126,13 +132,19 @@ def authenticate_access_token(*, uow: UnitOfWork, access_token: str | None) -> A
     if not _TOKEN_SHAPE.fullmatch(access_token):
         raise WxError(40014, "invalid access_token")
     row = uow.session.execute(
-        select(AccessToken, App).join(App, App.id == AccessToken.app_id).where(AccessToken.token == access_token)
+        select(AccessToken, App)
+        .join(App, App.id == AccessToken.app_id)
+        .where(AccessToken.token == access_token)
     ).one_or_none()
     if row is None:
         raise WxError(40001, "invalid credential, access_token is invalid or not latest")
     token, app = row
     now = uow.now()
-    if token.superseded_at is not None and token.superseded_at <= now and token.superseded_at < token.expires_at:
+    if (
+        token.superseded_at is not None
+        and token.superseded_at <= now
+        and token.superseded_at < token.expires_at
+    ):
         raise WxError(40001, "invalid credential, access_token is invalid or not latest")
     if token.expires_at <= now:
         raise WxError(42001, "access_token expired")

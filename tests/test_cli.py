@@ -1,0 +1,73 @@
+"""The `yuanzi` command, run as a user would (in-process through Typer's runner)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from yuanzi.cli import cli, main
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str, engine: Engine) -> Path:
+    """Point the CLI at the (already migrated) test database; returns the data dir."""
+    monkeypatch.setenv("YUANZI_DATABASE_URL", database_url)
+    monkeypatch.setenv("YUANZI_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def test_app_create_prints_credentials_as_json(env: Path) -> None:
+    result = runner.invoke(cli, ["app", "create", "--type", "miniprogram", "--name", "商城", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert re.fullmatch(r"wx[0-9a-f]{16}", data["appid"])
+    assert len(data["secret"]) == 32
+    assert data["name"] == "商城"
+
+
+def test_user_create_prints_json(env: Path) -> None:
+    result = runner.invoke(cli, ["user", "create", "--nickname", "小红", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["nickname"] == "小红"
+
+
+def test_unknown_app_type_is_refused(env: Path) -> None:
+    result = runner.invoke(cli, ["app", "create", "--type", "game", "--name", "x"])
+    assert result.exit_code == 2
+    assert "game" in result.output
+
+
+def test_invalid_input_exits_2_with_the_reason(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.argv", ["yuanzi", "user", "create", "--nickname", "x" * 65])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    assert "longer than 64" in capsys.readouterr().err
+
+
+def test_demo_seeding_is_idempotent(env: Path) -> None:
+    first = runner.invoke(cli, ["demo", "--seed-only"])
+    assert first.exit_code == 0, first.output
+    credentials = json.loads((env / "demo-credentials.json").read_text())
+    assert len(credentials["apps"]) == 4
+    second = runner.invoke(cli, ["demo", "--seed-only"])
+    assert second.exit_code == 0, second.output
+    assert "(0 new)" in second.output
+    assert json.loads((env / "demo-credentials.json").read_text()) == credentials
+    users = runner.invoke(cli, ["user", "create", "--nickname", "probe", "--json"])
+    assert json.loads(users.stdout)["user_id"] == 6  # five demo users, none made twice
+
+
+def test_migrate_is_idempotent(env: Path) -> None:
+    for _ in range(2):
+        result = runner.invoke(cli, ["migrate"])
+        assert result.exit_code == 0, result.output
