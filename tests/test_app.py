@@ -44,3 +44,14 @@ def test_unknown_path_is_a_404_problem(client: TestClient) -> None:
     response = client.get("/api/nothing/here")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_oversize_bodies_are_refused_before_parsing(client: TestClient) -> None:
+    big = b'{"nickname": "' + b"x" * (1 << 20) + b'"}'
+    response = client.post("/sandbox/users", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    wx = client.post("/cgi-bin/stable_token", content=big)
+    assert wx.status_code == 200
+    assert wx.json()["errcode"] == 47001
+    assert client.get("/sandbox/users").json()["users"] == []

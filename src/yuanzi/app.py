@@ -15,7 +15,7 @@ from yuanzi.core import migrate
 from yuanzi.core.clock import Clock, SandboxClock, SystemClock
 from yuanzi.core.db import create_db_engine
 from yuanzi.core.events import Subscribers
-from yuanzi.core.http import FastJSONResponse, install_error_handlers
+from yuanzi.core.http import BodyLimitMiddleware, FastJSONResponse, install_error_handlers
 from yuanzi.core.observability import RequestContextMiddleware, metrics
 from yuanzi.core.runtime import Runtime
 from yuanzi.identity import sandbox as identity_sandbox
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.settings = settings
     app.state.runtime = rt
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
 
     @app.get("/healthz", tags=["operations"])

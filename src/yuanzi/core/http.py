@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from yuanzi.core.errors import Problem, WxError
 from yuanzi.core.observability import current_request_id
@@ -114,3 +115,49 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over `max_bytes` with 413 before an endpoint reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_JSON_BODY) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", ())).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise StarletteHTTPException(413, f"request body over {self.max_bytes} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        detail = f"request body over {self.max_bytes} bytes"
+        path = scope.get("path", "")
+        if _is_wx_path(path):
+            response: JSONResponse = wx_error_response(47001, "data format error")
+        else:
+            response = FastJSONResponse(
+                Problem(413, "payload_too_large", detail).to_json(path),
+                status_code=413,
+                media_type="application/problem+json",
+            )
+
+        async def no_body() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        await response(scope, no_body, send)
