@@ -150,7 +150,9 @@ def test_stable_token_bad_bodies(client: TestClient, body: bytes, errcode: int) 
 def test_stable_token_force_refresh_must_be_boolean(client: TestClient) -> None:
     app = make_app(client)
     body = {"grant_type": "client_credential", "appid": app["appid"], "secret": app["secret"]}
-    assert client.post("/cgi-bin/stable_token", json={**body, "force_refresh": "yes"}).json()["errcode"] == 47001
+    assert (
+        client.post("/cgi-bin/stable_token", json={**body, "force_refresh": "yes"}).json()["errcode"] == 47001
+    )
 
 
 def test_stable_token_accepts_json_without_content_type(client: TestClient) -> None:

@@ -5,17 +5,22 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+from collections.abc import Callable
 from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from yuanzi.core import ids
+from yuanzi.core.db import Base
 from yuanzi.core.errors import InvalidInput, NotFound, WxError
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity.events import AppCreated, UserCreated
 from yuanzi.identity.models import App, Developer, OpenId, UnionId, User
 
 NAME_MAX = 64
+_Row = TypeVar("_Row", bound=Base)
 
 
 class AppType(StrEnum):
@@ -174,14 +179,31 @@ def authenticate_app(*, uow: UnitOfWork, appid: str, secret: str) -> AppInfo:
     return app_info(app)
 
 
+def _get_or_create(
+    uow: UnitOfWork, model: type[_Row], key: tuple[int, int], make: Callable[[], _Row]
+) -> _Row:
+    """The row at `key`, inserting `make()` if absent; a concurrent insert of the same key wins."""
+    row = uow.session.get(model, key)
+    if row is not None:
+        return row
+    try:
+        with uow.session.begin_nested():
+            row = make()
+            uow.session.add(row)
+    except IntegrityError:
+        row = uow.session.get(model, key, populate_existing=True)
+        assert row is not None
+    return row
+
+
 def openid_row(uow: UnitOfWork, app_id: int, user_id: int) -> OpenId:
     """The (app, user) openid row, created on first use; random, so apps cannot link users."""
-    row = uow.session.get(OpenId, (app_id, user_id))
-    if row is None:
-        row = OpenId(app_id=app_id, user_id=user_id, openid=ids.openid(), created_at=uow.now())
-        uow.session.add(row)
-        uow.session.flush()
-    return row
+    return _get_or_create(
+        uow,
+        OpenId,
+        (app_id, user_id),
+        lambda: OpenId(app_id=app_id, user_id=user_id, openid=ids.openid(), created_at=uow.now()),
+    )
 
 
 def openid_for(*, uow: UnitOfWork, appid: str, user_id: int) -> str:
@@ -206,9 +228,10 @@ def user_for_openid(*, uow: UnitOfWork, appid: str, openid: str) -> UserInfo:
 
 def unionid_for(uow: UnitOfWork, developer_id: int, user_id: int) -> str:
     """The unionid of `user_id` under `developer_id`, created on first use."""
-    row = uow.session.get(UnionId, (developer_id, user_id))
-    if row is None:
-        row = UnionId(developer_id=developer_id, user_id=user_id, unionid=ids.unionid())
-        uow.session.add(row)
-        uow.session.flush()
+    row = _get_or_create(
+        uow,
+        UnionId,
+        (developer_id, user_id),
+        lambda: UnionId(developer_id=developer_id, user_id=user_id, unionid=ids.unionid()),
+    )
     return row.unionid
