@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -49,6 +50,7 @@ class AppInfo:
     type: AppType
     name: str
     developer_id: int
+    created_at: dt.datetime
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +76,12 @@ def user_info(user: User) -> UserInfo:
 
 def app_info(app: App) -> AppInfo:
     return AppInfo(
-        app_id=app.id, appid=app.appid, type=AppType(app.type), name=app.name, developer_id=app.developer_id
+        app_id=app.id,
+        appid=app.appid,
+        type=AppType(app.type),
+        name=app.name,
+        developer_id=app.developer_id,
+        created_at=app.created_at,
     )
 
 
@@ -163,10 +170,22 @@ def get_app(*, uow: UnitOfWork, appid: str) -> AppInfo:
     return app_info(app)
 
 
-def list_apps(*, uow: UnitOfWork, limit: int = 100, offset: int = 0) -> list[AppInfo]:
-    """Apps, oldest first."""
-    rows = uow.session.scalars(select(App).order_by(App.id).limit(limit).offset(offset))
-    return [app_info(a) for a in rows]
+def list_apps(
+    *, uow: UnitOfWork, type: AppType | None = None, limit: int = 100, offset: int = 0
+) -> list[AppInfo]:
+    """Apps (of one `type`, if given), oldest first."""
+    query = select(App).order_by(App.id).limit(limit).offset(offset)
+    if type is not None:
+        query = query.where(App.type == type.value)
+    return [app_info(a) for a in uow.session.scalars(query)]
+
+
+def count_apps(*, uow: UnitOfWork, type: AppType | None = None) -> int:
+    """How many apps exist (of one `type`, if given)."""
+    query = select(func.count()).select_from(App)
+    if type is not None:
+        query = query.where(App.type == type.value)
+    return uow.session.scalar(query) or 0
 
 
 def authenticate_app(*, uow: UnitOfWork, appid: str, secret: str) -> AppInfo:

@@ -1,7 +1,12 @@
-"""Screens of the web client and the console (server-rendered)."""
+"""Screens of the web client and the console (server-rendered): the router app.py mounts."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from yuanzi.web import assets, client, console
+
 router = APIRouter(include_in_schema=False)
+router.include_router(assets.router)
+router.include_router(client.router)
+router.include_router(console.router)

@@ -1,0 +1,70 @@
+"""Rendering the web screens: the Jinja2 environment and what every page is given."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+import yuanzi
+from yuanzi.settings import Settings
+from yuanzi.web import session
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+templates.env.filters["utc"] = _utc
+
+
+def settings(request: Request) -> Settings:
+    """The settings of the app serving `request`."""
+    value: Settings = request.app.state.settings
+    return value
+
+
+def page(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render template `name` with the CSRF token and mode every screen needs."""
+    ctx: dict[str, Any] = {
+        "csrf_token": session.csrf_token(request),
+        "csrf_field": session.CSRF_FIELD,
+        "csrf_header": session.CSRF_HEADER,
+        "is_sandbox": settings(request).is_sandbox,
+        "mode": settings(request).mode.value,
+        "version": yuanzi.__version__,
+        "replace_url": None,
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    finish(request, response)
+    return response
+
+
+def redirect(request: Request, url: str) -> RedirectResponse:
+    """A 303 See Other to `url` (after a form POST)."""
+    response = RedirectResponse(url, status_code=303)
+    finish(request, response)
+    return response
+
+
+def finish(request: Request, response: HTMLResponse | RedirectResponse) -> None:
+    """Set the cookies this request decided on; screens are never cached (they hold tokens)."""
+    session.attach_csrf_cookie(request, response)
+    if getattr(request.state, "drop_session", False):
+        session.clear_session(request, response)
+    response.headers["Cache-Control"] = "no-store"
+
+
+def csrf_rejected(request: Request) -> HTMLResponse:
+    """403: the form did not carry this browser's CSRF token."""
+    return page(request, "csrf_rejected.html", status_code=403)
