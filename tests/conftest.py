@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
@@ -129,3 +133,27 @@ def client(settings: Settings, app_runtime: Runtime) -> Iterator[TestClient]:
     """An HTTP client for a sandbox-mode yuanzi on the test database."""
     with TestClient(create_app(settings, runtime=app_runtime)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def live_server(settings: Settings, app_runtime: Runtime) -> Iterator[str]:
+    """The base URL of a yuanzi (sandbox mode, test database) served by uvicorn in a thread."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(settings, runtime=app_runtime), log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive(), "uvicorn stopped during start-up"
+        assert time.monotonic() < deadline, "uvicorn did not start within 15 s"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

@@ -1,21 +1,12 @@
-"""A real yuanzi server on a free 127.0.0.1 port, and headless Debian chromium driven by Playwright."""
+"""Headless Debian chromium driven by Playwright (the live server is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-
-from yuanzi.app import create_app
-from yuanzi.core.runtime import Runtime
-from yuanzi.settings import Settings
 
 CHROMIUM = os.environ.get("YUANZI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,30 +18,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture
-def live_server(settings: Settings, app_runtime: Runtime) -> Iterator[str]:
-    """The base URL of a yuanzi (sandbox mode, test database) served by uvicorn in a thread."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings, runtime=app_runtime), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive(), "uvicorn stopped during start-up"
-        assert time.monotonic() < deadline, "uvicorn did not start within 15 s"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture
