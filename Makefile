@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 PG_SERVER ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install system-deps run test test-sqlite test-postgresql check format bench lock
+.PHONY: install system-deps run test test-sqlite test-postgresql compat-wechatpy2 check format bench lock
 
 install: $(VENV)/.installed
 
@@ -23,7 +23,7 @@ system-deps:
 run: install
 	$(BIN)/yuanzi demo
 
-test: install system-deps test-sqlite test-postgresql
+test: install system-deps test-sqlite test-postgresql compat-wechatpy2
 
 test-sqlite: install
 	$(BIN)/pytest -q -n 2
@@ -36,6 +36,19 @@ test-postgresql: install
 	else \
 		echo "PostgreSQL at $(PG_SERVER) not reachable: skipping the PostgreSQL pass" >&2; \
 	fi
+
+# The compat tests again with wechatpy's 2.0 pre-release, in a venv of its own.
+WECHATPY2 := .venv-wechatpy2
+
+$(WECHATPY2)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(WECHATPY2)
+	$(WECHATPY2)/bin/python -m pip install --quiet --upgrade pip==26.3
+	$(WECHATPY2)/bin/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(WECHATPY2)/bin/python -m pip install --quiet --pre wechatpy==2.0.0a26
+	touch $@
+
+compat-wechatpy2: install $(WECHATPY2)/.installed
+	$(WECHATPY2)/bin/pytest -q -p no:cacheprovider tests/compat
 
 check: install
 	$(BIN)/ruff check src tests bench
