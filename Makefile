@@ -4,6 +4,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PYTHON ?= python3
 PG_SERVER ?= postgresql://postgres@127.0.0.1:5432/test
+LINT_PATHS := src tests $(wildcard bench)
 
 .PHONY: install system-deps run test test-sqlite test-postgresql compat-wechatpy2 check format bench lock
 
@@ -51,14 +52,14 @@ compat-wechatpy2: install $(WECHATPY2)/.installed
 	$(WECHATPY2)/bin/pytest -q -p no:cacheprovider tests/compat
 
 check: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: install
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 # Re-pin every transitive dependency after changing pyproject.toml.
 lock:
