@@ -84,8 +84,10 @@ def demo(
     with console.status("Seeding the demo world…"):
         world = demo_world.seed(runtime, settings.data_dir)
     table = Table(title=f"Demo world ({world['created']} new)")
-    for column in ("app", "type", "appid", "secret"):
-        table.add_column(column)
+    table.add_column("app")
+    table.add_column("type")
+    for column in ("appid", "secret"):  # never truncated: people copy these
+        table.add_column(column, no_wrap=True, min_width=32 if column == "secret" else 18)
     for name, cred in world["apps"].items():
         table.add_row(name, cred["type"], cred["appid"], cred["secret"])
     console.print(table)

@@ -62,6 +62,7 @@ def configure_logging(level: str = "info", json: bool = True) -> None:
     root.setLevel(level.upper())
     for name in ("uvicorn.access",):  # replaced by our own access log line
         logging.getLogger(name).disabled = True
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 class RequestContextMiddleware:
