@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt package.json package-lock.jso
 	$(PY) -m pip install --quiet --upgrade pip==26.3
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 # htmx for the web client, pinned in package-lock.json, into node_modules/ (served at /static/vendor/).
+	bash scripts/install-system-deps npm
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
