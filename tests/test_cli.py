@@ -71,3 +71,38 @@ def test_migrate_is_idempotent(env: Path) -> None:
     for _ in range(2):
         result = runner.invoke(cli, ["migrate"])
         assert result.exit_code == 0, result.output
+
+
+def test_pay_merchant_create_prints_its_keys_as_json(env: Path) -> None:
+    app = json.loads(
+        runner.invoke(cli, ["app", "create", "--type", "miniprogram", "--name", "店", "--json"]).stdout
+    )
+    result = runner.invoke(
+        cli, ["pay", "merchant", "create", "--name", "小店", "--appid", app["appid"], "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {
+        "mchid",
+        "appid",
+        "cert_serial_no",
+        "private_key",
+        "apiv3_key",
+        "platform_cert_serial",
+        "public_key",
+        "public_key_id",
+    }
+    assert data["appid"] == app["appid"]
+    assert data["name"] == "小店"
+
+
+def test_pay_merchant_create_needs_a_real_app(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        "sys.argv", ["yuanzi", "pay", "merchant", "create", "--name", "x", "--appid", "wxnope"]
+    )
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    assert "wxnope" in capsys.readouterr().err

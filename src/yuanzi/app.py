@@ -20,6 +20,8 @@ from yuanzi.core.observability import RequestContextMiddleware, metrics
 from yuanzi.core.runtime import Runtime
 from yuanzi.identity import sandbox as identity_sandbox
 from yuanzi.identity import wx as identity_wx
+from yuanzi.pay import sandbox as pay_sandbox
+from yuanzi.pay import wx as pay_wx
 from yuanzi.settings import Settings
 from yuanzi.web import views as web_views
 
@@ -85,8 +87,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     app.add_route("/metrics", metrics, include_in_schema=False)
     app.include_router(identity_wx.router)
+    app.include_router(pay_wx.router)
     app.include_router(web_views.router)
     if settings.is_sandbox:
         app.include_router(sandbox.router)
         app.include_router(identity_sandbox.router)
+        app.include_router(pay_sandbox.router)
     return app

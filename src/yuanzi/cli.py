@@ -17,6 +17,7 @@ from yuanzi.core.errors import YuanziError
 from yuanzi.core.observability import configure_logging
 from yuanzi.core.runtime import Runtime
 from yuanzi.identity import service as identity_service
+from yuanzi.pay import service as pay_service
 from yuanzi.settings import Mode, Settings
 
 cli = typer.Typer(
@@ -26,6 +27,10 @@ app_cli = typer.Typer(help="Apps on the open platform.", no_args_is_help=True)
 user_cli = typer.Typer(help="Users.", no_args_is_help=True)
 cli.add_typer(app_cli, name="app")
 cli.add_typer(user_cli, name="user")
+pay_cli = typer.Typer(help="Pay: merchants, the ledger.", no_args_is_help=True)
+merchant_cli = typer.Typer(help="Merchant accounts.", no_args_is_help=True)
+pay_cli.add_typer(merchant_cli, name="merchant")
+cli.add_typer(pay_cli, name="pay")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the SQLite file and media live.")]
@@ -146,6 +151,21 @@ def user_create(
         user = identity_service.create_user(uow=uow, nickname=nickname)
         uow.commit()
     _emit({"user_id": user.user_id, "nickname": user.nickname}, as_json, "New user")
+
+
+@merchant_cli.command("create")
+def merchant_create(
+    name: Annotated[str, typer.Option("--name", help="The merchant's name.")],
+    appid: Annotated[str, typer.Option("--appid", help="The app the merchant is bound to.")],
+    as_json: JsonFlag = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Open a merchant account and print its mchid and keys (the private key is shown only now)."""
+    runtime = _migrated_runtime(_settings(data_dir=data_dir))
+    with runtime.uow() as uow:
+        new = pay_service.create_merchant(uow=uow, name=name, appid=appid)
+        uow.commit()
+    _emit(dict(new.to_json()), as_json, "New merchant")
 
 
 def main() -> None:
