@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import load_pem_x509_certificate
 from fastapi.testclient import TestClient
 
-from tests.identity.helpers import make_app
+from tests.identity.helpers import login_code, make_app
 
 
 @dataclass
@@ -24,6 +24,7 @@ class MerchantKeys:
     """What POST /sandbox/merchants returned."""
 
     data: dict[str, Any]
+    app: dict[str, Any] = field(default_factory=dict)
     mchid: str = field(init=False)
     serial_no: str = field(init=False)
     private_key: rsa.RSAPrivateKey = field(init=False)
@@ -42,10 +43,35 @@ class MerchantKeys:
 
 def make_merchant(client: TestClient, name: str = "Test Shop", appid: str | None = None) -> MerchantKeys:
     """A merchant (and, unless `appid` is given, a mini program for it) through the sandbox API."""
-    appid = appid or make_app(client, name=f"{name} app")["appid"]
-    response = client.post("/sandbox/merchants", json={"name": name, "appid": appid})
+    app = make_app(client, name=f"{name} app") if appid is None else {"appid": appid}
+    response = client.post("/sandbox/merchants", json={"name": name, "appid": app["appid"]})
     assert response.status_code == 201, response.text
-    return MerchantKeys(response.json())
+    return MerchantKeys(response.json(), app)
+
+
+def openid_of(client: TestClient, user_id: int, app: dict[str, Any]) -> str:
+    """The openid `user_id` has in `app`, obtained the way a mini program backend gets it."""
+    code = login_code(client, user_id, app["appid"])
+    params = {
+        "appid": app["appid"],
+        "secret": app["secret"],
+        "js_code": code,
+        "grant_type": "authorization_code",
+    }
+    return str(client.get("/sns/jscode2session", params=params).json()["openid"])
+
+
+def order_body(merchant: MerchantKeys, out_trade_no: str, total: int = 100, **extra: Any) -> dict[str, Any]:
+    """A valid order for `merchant`."""
+    return {
+        "appid": merchant.data["appid"],
+        "mchid": merchant.mchid,
+        "description": "Image形象店-深圳腾大-QQ公仔",
+        "out_trade_no": out_trade_no,
+        "notify_url": "https://shop.example/notify",
+        "amount": {"total": total, "currency": "CNY"},
+        **extra,
+    }
 
 
 def sign(key: rsa.RSAPrivateKey, message: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuanzi.core.db import Base, BigIntPK, UTCDateTime
@@ -86,3 +86,40 @@ class RequestNonce(Base):
     seen_at: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
     __table_args__ = (Index("ix_pay_request_nonces_mchid_seen", "mchid", "seen_at"),)
+
+
+class Transaction(Base):
+    """A payment order (交易): created by the merchant, paid (or not) by a user."""
+
+    __tablename__ = "pay_transactions"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    mchid: Mapped[str] = mapped_column(String(32), ForeignKey("pay_merchants.mchid"), nullable=False)
+    out_trade_no: Mapped[str] = mapped_column(String(32), nullable=False)
+    appid: Mapped[str] = mapped_column(String(32), nullable=False)
+    trade_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    # SHA-256 of the order's parameters: the same out_trade_no with the same parameters gets the
+    # same prepay_id back; with different ones it is OUT_TRADE_NO_USED.
+    request_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    prepay_id: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    code_url_token: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    description: Mapped[str] = mapped_column(String(127), nullable=False)
+    attach: Mapped[str | None] = mapped_column(String(128))
+    goods_tag: Mapped[str | None] = mapped_column(String(32))
+    notify_url: Mapped[str] = mapped_column(String(256), nullable=False)
+    total: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    currency: Mapped[str] = mapped_column(String(16), nullable=False)
+    payer_openid: Mapped[str | None] = mapped_column(String(128))
+    scene_info: Mapped[str | None] = mapped_column(Text)
+    time_expire: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    trade_state: Mapped[str] = mapped_column(String(16), nullable=False)
+    transaction_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    payer_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    payer_total: Mapped[int | None] = mapped_column(BigInteger)
+    success_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("mchid", "out_trade_no", name="uq_pay_transactions_mchid_out_trade_no"),
+    )
