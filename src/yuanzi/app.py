@@ -20,6 +20,7 @@ from yuanzi.core.observability import RequestContextMiddleware, metrics
 from yuanzi.core.runtime import Runtime
 from yuanzi.identity import sandbox as identity_sandbox
 from yuanzi.identity import wx as identity_wx
+from yuanzi.pay import notifications as pay_notifications
 from yuanzi.pay import sandbox as pay_sandbox
 from yuanzi.pay import wx as pay_wx
 from yuanzi.settings import Settings
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     """The yuanzi ASGI application."""
     settings = settings or Settings()
     rt = runtime or build_runtime(settings)
+    rt.add_worker(pay_notifications.worker(rt.plain_uow))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -61,11 +63,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             await asyncio.to_thread(migrate.upgrade, rt.engine)
         if isinstance(rt.clock, SandboxClock):
             await asyncio.to_thread(rt.clock.load)
-        await rt.bus.start()
+        await rt.start()
         try:
             yield
         finally:
-            await rt.bus.stop()
+            await rt.stop()
 
     app = FastAPI(
         title="yuanzi (原子)",

@@ -3,6 +3,7 @@
 from yuanzi.core import clock, events  # noqa: F401 - registers core tables
 from yuanzi.core.db import Base
 from yuanzi.identity import models as identity_models  # noqa: F401 - registers identity tables
+from yuanzi.pay import ledger as pay_ledger  # noqa: F401 - registers the ledger tables
 from yuanzi.pay import models as pay_models  # noqa: F401 - registers pay tables
 
 metadata = Base.metadata

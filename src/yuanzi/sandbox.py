@@ -43,5 +43,5 @@ def advance_clock(request: Request, body: Advance) -> dict[str, Any]:
     """Move the platform's time forward (expire codes, tokens and orders; run retries)."""
     rt = runtime(request)
     now = _sandbox_clock(rt.clock).advance(body.seconds)
-    rt.bus.wake()
+    rt.wake()
     return _clock_json(now)

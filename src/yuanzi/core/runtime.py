@@ -9,6 +9,7 @@ from yuanzi.core.bus import Bus, InProcessBus, NoBus
 from yuanzi.core.clock import Clock
 from yuanzi.core.events import Subscribers, dispatch_pending
 from yuanzi.core.uow import UnitOfWorkFactory, uow_factory
+from yuanzi.core.worker import Worker
 
 
 class Runtime:
@@ -31,10 +32,35 @@ class Runtime:
         # Delivery bookkeeping uses units of work that do not wake the bus themselves.
         self.plain_uow: UnitOfWorkFactory = uow_factory(self.sessions, clock)
         self.bus: Bus = self._make_bus(bus_url, dispatch_interval) if deliver else NoBus()
+        self._deliver = deliver
+        self.workers: list[Worker] = []
         self.uow: UnitOfWorkFactory = uow_factory(self.sessions, clock, on_commit=self._wake)
 
     def _wake(self) -> None:
+        self.wake()
+
+    def wake(self) -> None:
+        """Something changed (a commit, the sandbox clock): let the bus and the workers look now."""
         self.bus.wake()
+        for worker in self.workers:
+            worker.wake()
+
+    def add_worker(self, worker: Worker) -> None:
+        """Run `worker` while the server runs (not in one-shot CLI runtimes, which deliver nothing)."""
+        if self._deliver:
+            self.workers.append(worker)
+
+    async def start(self) -> None:
+        """Start delivering events and running workers."""
+        await self.bus.start()
+        for worker in self.workers:
+            await worker.start()
+
+    async def stop(self) -> None:
+        """Stop the workers and the bus; pending work stays in the database."""
+        for worker in self.workers:
+            await worker.stop()
+        await self.bus.stop()
 
     def _make_bus(self, bus_url: str, interval: float) -> Bus:
         if not bus_url:

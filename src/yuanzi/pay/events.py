@@ -15,3 +15,15 @@ class MerchantCreated(Event):
     mchid: str
     name: str
     appid: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PaymentSucceeded(Event):
+    """A user paid an order (the money is in the merchant's pending balance)."""
+
+    topic = "pay.payment.succeeded"
+    mchid: str
+    out_trade_no: str
+    transaction_id: str
+    user_id: int
+    total: int

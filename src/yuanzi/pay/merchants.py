@@ -31,6 +31,7 @@ CLOCK_SKEW = dt.timedelta(minutes=10)
 CERTIFICATE = "certificate"
 PUBLIC_KEY = "public_key"
 PUBLIC_KEY_ID_PREFIX = "PUB_KEY_ID_"
+DEFAULT_FEE_RATE_PPM = 6000  # 0.6%, WeChat Pay's usual rate
 
 
 def wall_now() -> dt.datetime:
@@ -229,6 +230,8 @@ def create_merchant(*, uow: UnitOfWork, name: str, appid: str) -> NewMerchant:
         appid=app.appid,
         apiv3_key=_apiv3_key(),
         signing_mode=PUBLIC_KEY,
+        fee_rate_ppm=DEFAULT_FEE_RATE_PPM,
+        fail_notifications=0,
         created_at=uow.now(),
     )
     uow.session.add(merchant)
@@ -322,3 +325,24 @@ def platform_certificates(uow: UnitOfWork, mchid: str) -> list[PlatformCertifica
         .order_by(PlatformKey.not_before.desc(), PlatformKey.created_at.desc())
     )
     return [_platform_certificate(r) for r in rows]
+
+
+def callback_signer(uow: UnitOfWork, mchid: str) -> tuple[str, rsa.RSAPrivateKey]:
+    """(serial, key) to sign the merchant's callbacks with: the kind of platform key its latest
+    request was answered with (the public key until it has made one)."""
+    merchant = merchant_row(uow, mchid)
+    assert merchant is not None
+    now = wall_now()
+    row = uow.session.scalar(
+        select(PlatformKey)
+        .where(
+            PlatformKey.mchid == mchid,
+            PlatformKey.kind == merchant.signing_mode,
+            PlatformKey.not_before <= now,
+            PlatformKey.not_after > now,
+        )
+        .order_by(PlatformKey.not_before.desc())
+        .limit(1)
+    )
+    assert row is not None, f"merchant {mchid} has no valid {merchant.signing_mode}"
+    return row.serial_no, private_key(row.private_key_pem)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuanzi.core.db import Base, BigIntPK, UTCDateTime
@@ -34,6 +34,10 @@ class Merchant(Base):
     # Which platform key signed this merchant's latest request ("public_key" | "certificate"):
     # callbacks are signed the same way, so an SDK set up for one mode can verify them.
     signing_mode: Mapped[str] = mapped_column(String(16), nullable=False)
+    # The platform's fee on each payment, in millionths (6000 = 0.6%, WeChat's common rate).
+    fee_rate_ppm: Mapped[int] = mapped_column(Integer, nullable=False, server_default="6000")
+    # Sandbox fault injection: this many next notification deliveries fail without being sent.
+    fail_notifications: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
@@ -116,6 +120,8 @@ class Transaction(Base):
     transaction_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     payer_user_id: Mapped[int | None] = mapped_column(BigInteger)
     payer_total: Mapped[int | None] = mapped_column(BigInteger)
+    # The platform's fee on this payment, kept so refunds give back their share of it.
+    fee: Mapped[int | None] = mapped_column(BigInteger)
     success_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
@@ -123,3 +129,47 @@ class Transaction(Base):
     __table_args__ = (
         UniqueConstraint("mchid", "out_trade_no", name="uq_pay_transactions_mchid_out_trade_no"),
     )
+
+
+class Notification(Base):
+    """A callback to a merchant's notify_url, kept until delivered or given up (24 h 4 min)."""
+
+    __tablename__ = "pay_notifications"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mchid: Mapped[str] = mapped_column(String(32), ForeignKey("pay_merchants.mchid"), nullable=False)
+    event_type: Mapped[str] = mapped_column(String(48), nullable=False)
+    # What the notification is about (out_trade_no, out_refund_no…), for the console.
+    subject: Mapped[str] = mapped_column(String(64), nullable=False)
+    notify_url: Mapped[str] = mapped_column(String(256), nullable=False)
+    # The exact body POSTed (its resource already encrypted); each attempt is signed afresh.
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    state: Mapped[str] = mapped_column(String(16), nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Position in the retry schedule; a replay starts it again.
+    schedule_index: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        Index("ix_pay_notifications_due", "state", "next_attempt_at"),
+        Index("ix_pay_notifications_mchid", "mchid", "created_at"),
+    )
+
+
+class NotificationAttempt(Base):
+    """One try at delivering a notification, as the merchant console lists it."""
+
+    __tablename__ = "pay_notification_attempts"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    notification_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("pay_notifications.id"), nullable=False
+    )
+    attempted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16), nullable=False)
+    detail: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+
+    __table_args__ = (Index("ix_pay_notification_attempts_notification", "notification_id", "id"),)

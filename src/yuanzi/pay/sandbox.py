@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-from yuanzi.core.http import unit_of_work
+from yuanzi.core.http import runtime, unit_of_work
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.pay import service as pay_service
 from yuanzi.pay.wire import rfc3339
@@ -75,3 +75,97 @@ def rotate_platform_certificate(mchid: str, uow: UoW) -> dict[str, str]:
         "effective_time": rfc3339(cert.not_before),
         "expire_time": rfc3339(cert.not_after),
     }
+
+
+class TopupBody(Strict):
+    amount: StrictInt
+
+
+class PayBody(Strict):
+    prepay_id: StrictStr | None = Field(default=None, max_length=64)
+    code_url: StrictStr | None = Field(default=None, max_length=128)
+    h5_url: StrictStr | None = Field(default=None, max_length=512)
+
+
+class FailNextBody(Strict):
+    count: StrictInt = Field(default=1, ge=0, le=100)
+
+
+@router.get("/users/{user_id}/wallet")
+def wallet(user_id: int, uow: UoW) -> dict[str, int]:
+    """The user's wallet balance (fen)."""
+    return {"balance": pay_service.wallet_balance(uow=uow, user_id=user_id)}
+
+
+@router.post("/users/{user_id}/wallet/topup")
+def topup(user_id: int, body: TopupBody, uow: UoW) -> dict[str, int]:
+    """Add money to the user's wallet from outside the platform."""
+    balance = pay_service.topup(uow=uow, user_id=user_id, amount=body.amount)
+    uow.commit()
+    return {"balance": balance}
+
+
+@router.post("/users/{user_id}/pay")
+def pay(user_id: int, body: PayBody, uow: UoW) -> dict[str, Any]:
+    """Act as the user confirming payment of an order (prepay_id, Native code_url or H5 h5_url)."""
+    result = pay_service.pay(
+        uow=uow, user_id=user_id, prepay_id=body.prepay_id, code_url=body.code_url, h5_url=body.h5_url
+    )
+    uow.commit()
+    answer: dict[str, Any] = {
+        "trade_state": result.trade_state.value,
+        "mchid": result.mchid,
+        "out_trade_no": result.out_trade_no,
+        "total": result.total,
+        "transaction_id": result.transaction_id,
+    }
+    if result.err_code:
+        answer |= {"err_code": result.err_code, "err_code_des": result.err_code_des}
+    return answer
+
+
+def _notification_json(n: pay_service.NotificationInfo) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "event_type": n.event_type,
+        "subject": n.subject,
+        "notify_url": n.notify_url,
+        "state": n.state,
+        "created_at": rfc3339(n.created_at),
+        "next_attempt_at": rfc3339(n.next_attempt_at) if n.next_attempt_at else None,
+        "delivered_at": rfc3339(n.delivered_at) if n.delivered_at else None,
+        "attempts": [
+            {
+                "attempted_at": rfc3339(a.attempted_at),
+                "status_code": a.status_code,
+                "outcome": a.outcome,
+                "detail": a.detail,
+            }
+            for a in n.attempts
+        ],
+    }
+
+
+@router.get("/merchants/{mchid}/notifications")
+def notifications(mchid: str, uow: UoW, limit: int = 50) -> dict[str, Any]:
+    """The merchant's notifications, newest first, with every delivery attempt."""
+    pay_service.get_merchant(uow=uow, mchid=mchid)
+    rows = pay_service.list_notifications(uow=uow, mchid=mchid, limit=min(max(limit, 1), 200))
+    return {"notifications": [_notification_json(n) for n in rows]}
+
+
+@router.post("/merchants/{mchid}/notifications/fail-next")
+def fail_next(mchid: str, body: FailNextBody, uow: UoW) -> dict[str, int]:
+    """Make the merchant's next `count` notification deliveries fail (they are retried as usual)."""
+    count = pay_service.fail_next_notifications(uow=uow, mchid=mchid, count=body.count)
+    uow.commit()
+    return {"fail_next": count}
+
+
+@router.post("/notifications/{notification_id}/replay")
+def replay(notification_id: str, uow: UoW, request: Request) -> dict[str, Any]:
+    """Deliver a notification again now."""
+    pay_service.replay_notification(uow=uow, notification_id=notification_id)
+    uow.commit()
+    runtime(request).wake()
+    return _notification_json(pay_service.get_notification(uow=uow, notification_id=notification_id))

@@ -16,14 +16,31 @@ from yuanzi.pay.merchants import (
     register_api_key,
     rotate_platform_certificate,
 )
+from yuanzi.pay.notifications import (
+    NotificationInfo,
+    fail_next_notifications,
+    get_notification,
+    list_notifications,
+    replay_notification,
+)
+from yuanzi.pay.payments import PaymentResult, pay, topup, wallet_balance
 
 __all__ = [
     "MerchantInfo",
     "NewMerchant",
+    "NotificationInfo",
+    "PaymentResult",
     "PlatformCertificate",
     "create_merchant",
+    "fail_next_notifications",
     "get_merchant",
+    "get_notification",
     "list_merchants",
+    "list_notifications",
+    "pay",
     "register_api_key",
+    "replay_notification",
     "rotate_platform_certificate",
+    "topup",
+    "wallet_balance",
 ]

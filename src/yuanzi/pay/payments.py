@@ -1,0 +1,207 @@
+"""The user's side of a payment: the wallet (零钱) and paying an order from it.
+
+Paying is one unit of work: the order moves NOTPAY/PAYERROR → SUCCESS by one conditional UPDATE
+(two payers of one order cannot both win), the money moves by one balanced ledger transaction keyed
+by the order (it can never be taken twice), and the TRANSACTION.SUCCESS notification is written
+alongside. A short balance moves nothing and leaves the order PAYERROR, payable again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import select, update
+
+from yuanzi.core.errors import InvalidInput, NotFound, Problem
+from yuanzi.core.uow import UnitOfWork
+from yuanzi.identity import service as identity_service
+from yuanzi.pay import ledger, notifications
+from yuanzi.pay.events import PaymentSucceeded
+from yuanzi.pay.models import Merchant, Transaction
+from yuanzi.pay.transactions import (
+    PREPAY_TTL,
+    TradeState,
+    current_state,
+    new_transaction_id,
+    transaction_json,
+)
+
+PLATFORM_FEES = "platform:fees"
+WORLD_TOPUP = "world:topup"
+MAX_TOPUP = 100_000_000  # one million yuan per sandbox top-up
+CODE_URL_PREFIX = "weixin://wxpay/bizpayurl?pr="
+
+
+def wallet_account(user_id: int) -> str:
+    """The ledger account of a user's wallet."""
+    return f"user:{user_id}:wallet"
+
+
+def merchant_pending_account(mchid: str) -> str:
+    """Where a merchant's takings wait for settlement."""
+    return f"merchant:{mchid}:pending"
+
+
+def fee_for(total: int, rate_ppm: int) -> int:
+    """The platform's fee, rounded half up to the fen."""
+    return (total * rate_ppm + 500_000) // 1_000_000
+
+
+@dataclasses.dataclass(frozen=True)
+class PaymentResult:
+    """What the user sees after confirming a payment."""
+
+    trade_state: TradeState
+    mchid: str
+    out_trade_no: str
+    total: int
+    transaction_id: str | None = None
+    err_code: str | None = None
+    err_code_des: str | None = None
+
+
+def wallet_balance(*, uow: UnitOfWork, user_id: int) -> int:
+    """The user's wallet balance in fen."""
+    identity_service.get_user(uow=uow, user_id=user_id)
+    return ledger.balance(uow.session, wallet_account(user_id))
+
+
+def topup(*, uow: UnitOfWork, user_id: int, amount: int) -> int:
+    """Put money into a user's wallet from outside the platform (sandbox); returns the balance."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= MAX_TOPUP:
+        raise InvalidInput(f"amount must be a whole number of fen from 1 to {MAX_TOPUP}", field="amount")
+    identity_service.get_user(uow=uow, user_id=user_id)
+    ledger.post(
+        uow.session,
+        key=f"topup:{uuid.uuid4()}",
+        kind="topup",
+        legs=[(WORLD_TOPUP, -amount), (wallet_account(user_id), amount)],
+        now=uow.now(),
+        memo="sandbox top-up",
+    )
+    return ledger.balance(uow.session, wallet_account(user_id))
+
+
+def _order_for(
+    uow: UnitOfWork, *, prepay_id: str | None, code_url: str | None, h5_url: str | None
+) -> Transaction:
+    given = [v for v in (prepay_id, code_url, h5_url) if v]
+    if len(given) != 1:
+        raise InvalidInput("give exactly one of prepay_id, code_url and h5_url")
+    if h5_url:
+        prepay_id = (parse_qs(urlsplit(h5_url).query).get("prepay_id") or [""])[0]
+    if code_url:
+        if not code_url.startswith(CODE_URL_PREFIX):
+            raise InvalidInput("code_url must start with " + CODE_URL_PREFIX, field="code_url")
+        token = code_url.removeprefix(CODE_URL_PREFIX)
+        row = uow.session.scalar(select(Transaction).where(Transaction.code_url_token == token))
+    else:
+        row = uow.session.scalar(select(Transaction).where(Transaction.prepay_id == prepay_id))
+    if row is None:
+        raise NotFound("order", prepay_id or code_url)
+    return row
+
+
+def pay(
+    *,
+    uow: UnitOfWork,
+    user_id: int,
+    prepay_id: str | None = None,
+    code_url: str | None = None,
+    h5_url: str | None = None,
+) -> PaymentResult:
+    """Pay an order from the user's wallet, as confirming WeChat's payment sheet does."""
+    row = _order_for(uow, prepay_id=prepay_id, code_url=code_url, h5_url=h5_url)
+    identity_service.get_user(uow=uow, user_id=user_id)
+    now = uow.now()
+    state = current_state(row, now)
+    if state in (TradeState.SUCCESS, TradeState.REFUND):
+        raise Problem(409, "order_paid", f"order {row.out_trade_no} is already paid")
+    if state is not TradeState.NOTPAY and state is not TradeState.PAYERROR:
+        raise Problem(409, "order_closed", f"order {row.out_trade_no} is {state.value}")
+    if now - row.created_at >= PREPAY_TTL:
+        raise Problem(409, "prepay_expired", "the payment link has expired; the merchant must order again")
+    openid = identity_service.openid_for(uow=uow, appid=row.appid, user_id=user_id)
+    if row.payer_openid is not None and row.payer_openid != openid:
+        raise Problem(403, "payer_mismatch", "this order was placed for another user")
+    merchant = uow.session.get(Merchant, row.mchid)
+    assert merchant is not None
+    fee = fee_for(row.total, merchant.fee_rate_ppm)
+    transaction_id = new_transaction_id(now)
+    try:
+        with uow.session.begin_nested():
+            claimed = uow.session.execute(
+                update(Transaction)
+                .where(
+                    Transaction.id == row.id,
+                    Transaction.trade_state.in_([TradeState.NOTPAY.value, TradeState.PAYERROR.value]),
+                )
+                .values(
+                    trade_state=TradeState.SUCCESS.value,
+                    transaction_id=transaction_id,
+                    payer_openid=openid,
+                    payer_user_id=user_id,
+                    payer_total=row.total,
+                    fee=fee,
+                    success_time=now,
+                )
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                raise _AlreadyPaid
+            legs = [
+                (wallet_account(user_id), -row.total),
+                (merchant_pending_account(row.mchid), row.total - fee),
+            ]
+            if fee:
+                legs.append((PLATFORM_FEES, fee))
+            posted = ledger.post(
+                uow.session,
+                key=f"payment:{row.id}",
+                kind="payment",
+                legs=legs,
+                now=now,
+                memo=f"{row.mchid} {row.out_trade_no}",
+            )
+            if posted.replayed:
+                raise _AlreadyPaid
+    except _AlreadyPaid:
+        raise Problem(409, "order_paid", f"order {row.out_trade_no} is already paid") from None
+    except ledger.InsufficientFunds:
+        row.trade_state = TradeState.PAYERROR.value
+        return PaymentResult(
+            TradeState.PAYERROR,
+            row.mchid,
+            row.out_trade_no,
+            row.total,
+            err_code="NOT_ENOUGH",
+            err_code_des="余额不足",
+        )
+    uow.session.refresh(row)
+    notifications.enqueue(
+        uow,
+        mchid=row.mchid,
+        notify_url=row.notify_url,
+        event_type="TRANSACTION.SUCCESS",
+        summary="支付成功",
+        original_type="transaction",
+        subject=row.out_trade_no,
+        resource=transaction_json(row, now),
+    )
+    uow.publish(
+        PaymentSucceeded(
+            mchid=row.mchid,
+            out_trade_no=row.out_trade_no,
+            transaction_id=transaction_id,
+            user_id=user_id,
+            total=row.total,
+        )
+    )
+    return PaymentResult(
+        TradeState.SUCCESS, row.mchid, row.out_trade_no, row.total, transaction_id=transaction_id
+    )
+
+
+class _AlreadyPaid(Exception):
+    """Another payment of the same order won the race."""
