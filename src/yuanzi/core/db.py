@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    CursorResult,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    Result,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -79,3 +89,12 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     # when another writer got in between; taking the write lock up front makes writers queue on
     # busy_timeout instead. See docs/adr/0002-sqlite-write-transactions.md.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def inserted(result: Result[Any]) -> bool:
+    """Whether an `INSERT … ON CONFLICT DO NOTHING … RETURNING …` inserted its row.
+
+    rowcount cannot tell (psycopg reports -1), and Python's sqlite3 reports no result columns at
+    all when RETURNING yields no row, so look for the row itself.
+    """
+    return cast(CursorResult[Any], result).returns_rows and result.first() is not None

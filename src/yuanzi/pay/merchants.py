@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import secrets
 import string
 
@@ -21,22 +20,16 @@ from yuanzi.core import crypto
 from yuanzi.core.errors import InvalidInput, NotFound
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
+from yuanzi.pay import keyring
 from yuanzi.pay.events import MerchantCreated
+from yuanzi.pay.keyring import CERTIFICATE, PUBLIC_KEY, PUBLIC_KEY_ID_PREFIX, private_key, wall_now
 from yuanzi.pay.models import CertificateAuthorityRow, Merchant, MerchantKey, PlatformKey
 
 NAME_MAX = 64
 CERTIFICATE_LIFETIME = dt.timedelta(days=5 * 365)
 # Backdating covers clients whose clocks run a little behind ours.
 CLOCK_SKEW = dt.timedelta(minutes=10)
-CERTIFICATE = "certificate"
-PUBLIC_KEY = "public_key"
-PUBLIC_KEY_ID_PREFIX = "PUB_KEY_ID_"
 DEFAULT_FEE_RATE_PPM = 6000  # 0.6%, WeChat Pay's usual rate
-
-
-def wall_now() -> dt.datetime:
-    """The real time: what clients sign requests and check certificates with."""
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,18 +81,6 @@ class PlatformCertificate:
     certificate_pem: str
     not_before: dt.datetime
     not_after: dt.datetime
-
-
-@functools.lru_cache(maxsize=4096)
-def private_key(pem: str) -> rsa.RSAPrivateKey:
-    """The parsed private key of `pem`; parsing checks the key and is slow, so it is cached."""
-    return crypto.load_private_key(pem)
-
-
-@functools.lru_cache(maxsize=4096)
-def public_key(pem: str) -> rsa.RSAPublicKey:
-    """The parsed public key of `pem` (cached)."""
-    return crypto.load_public_key(pem)
 
 
 def merchant_info(row: Merchant) -> MerchantInfo:
@@ -288,6 +269,7 @@ def register_api_key(*, uow: UnitOfWork, mchid: str, public_key_pem: str) -> tup
         raise InvalidInput(str(exc), field="public_key") from None
     cert = _issue_api_certificate(uow, certificate_authority(uow), mchid, row.name, key)
     uow.session.flush()
+    keyring.forget(mchid)
     return cert.serial_no, cert.certificate_pem
 
 
@@ -298,6 +280,7 @@ def rotate_platform_certificate(*, uow: UnitOfWork, mchid: str) -> PlatformCerti
         raise NotFound("merchant", mchid)
     row = _issue_platform_certificate(uow, certificate_authority(uow), mchid)
     uow.session.flush()
+    keyring.forget(mchid)
     return _platform_certificate(row)
 
 
@@ -332,17 +315,6 @@ def callback_signer(uow: UnitOfWork, mchid: str) -> tuple[str, rsa.RSAPrivateKey
     request was answered with (the public key until it has made one)."""
     merchant = merchant_row(uow, mchid)
     assert merchant is not None
-    now = wall_now()
-    row = uow.session.scalar(
-        select(PlatformKey)
-        .where(
-            PlatformKey.mchid == mchid,
-            PlatformKey.kind == merchant.signing_mode,
-            PlatformKey.not_before <= now,
-            PlatformKey.not_after > now,
-        )
-        .order_by(PlatformKey.not_before.desc())
-        .limit(1)
-    )
-    assert row is not None, f"merchant {mchid} has no valid {merchant.signing_mode}"
-    return row.serial_no, private_key(row.private_key_pem)
+    signer = keyring.signer(uow.session, mchid, merchant.signing_mode)
+    assert signer is not None, f"merchant {mchid} has no valid {merchant.signing_mode}"
+    return signer.serial_no, signer.key

@@ -15,34 +15,33 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import secrets
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any, TypeVar, cast
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from yuanzi.core import crypto
+from yuanzi.core.db import inserted
 from yuanzi.core.http import FastJSONResponse, runtime
 from yuanzi.core.observability import current_request_id
 from yuanzi.core.runtime import Runtime
 from yuanzi.core.uow import UnitOfWork
+from yuanzi.pay import keyring
 from yuanzi.pay.errors import PayError, invalid_request, param_error, sign_error
-from yuanzi.pay.merchants import (
-    CERTIFICATE,
-    PUBLIC_KEY,
-    PUBLIC_KEY_ID_PREFIX,
-    private_key,
-    public_key,
-    wall_now,
-)
-from yuanzi.pay.models import Merchant, MerchantKey, PlatformKey, RequestNonce
+from yuanzi.pay.keyring import CERTIFICATE, PUBLIC_KEY, PUBLIC_KEY_ID_PREFIX, wall_now
+from yuanzi.pay.models import RequestNonce
 
+_T = TypeVar("_T")
 SCHEME = "WECHATPAY2-SHA256-RSA2048"
 SIGNATURE_TYPE = SCHEME
 REPLAY_WINDOW = 300  # seconds either side of our clock, as wechatpay-axios-plugin checks ours
@@ -115,78 +114,74 @@ def _check_timestamp(value: str) -> None:
         )
 
 
-def _record_nonce(uow: UnitOfWork, mchid: str, nonce: str, timestamp: int) -> None:
+_INSERT_NONCE = {
+    is_pg: insert(cast(Table, RequestNonce.__table__))
+    .on_conflict_do_nothing()
+    .returning(RequestNonce.seen_at)
+    for is_pg, insert in ((False, sqlite_insert), (True, pg_insert))
+}
+_PRUNE_EVERY = 60.0  # seconds between sweeps of expired nonces (per process)
+_last_prune = 0.0
+
+
+def _record_nonce(session: Session, mchid: str, nonce: str, timestamp: int) -> None:
+    global _last_prune
     now = int(time.time())
-    uow.session.execute(
-        delete(RequestNonce).where(
-            RequestNonce.mchid == mchid, RequestNonce.seen_at < now - 2 * REPLAY_WINDOW
-        )
-    )
-    try:
-        with uow.session.begin_nested():
-            uow.session.add(RequestNonce(mchid=mchid, nonce=nonce[:64], seen_at=max(now, timestamp)))
-    except IntegrityError:
-        raise sign_error(
-            "nonce_str重复,请求已被处理过", "nonce_str was used before", field="nonce_str"
-        ) from None
+    if time.monotonic() - _last_prune > _PRUNE_EVERY:
+        _last_prune = time.monotonic()
+        session.execute(delete(RequestNonce).where(RequestNonce.seen_at < now - 2 * REPLAY_WINDOW))
+    values = {"mchid": mchid, "nonce": nonce[:64], "seen_at": max(now, timestamp)}
+    result = session.execute(_INSERT_NONCE[session.get_bind().dialect.name == "postgresql"], values)
+    if not inserted(result):
+        raise sign_error("nonce_str重复,请求已被处理过", "nonce_str was used before", field="nonce_str")
 
 
-def _signing_key(uow: UnitOfWork, merchant: Merchant, wechatpay_serial: str) -> PlatformKey:
-    now = wall_now()
-    query = select(PlatformKey).where(
-        PlatformKey.mchid == merchant.mchid, PlatformKey.not_before <= now, PlatformKey.not_after > now
-    )
+def _signer(session: Session, mchid: str, wechatpay_serial: str) -> keyring.Signer:
     if wechatpay_serial:
-        row = uow.session.scalar(query.where(PlatformKey.serial_no == wechatpay_serial))
-        if row is None:
+        named = keyring.signer(session, mchid, wechatpay_serial)
+        if named is None:
             what = "公钥ID" if wechatpay_serial.startswith(PUBLIC_KEY_ID_PREFIX) else "平台证书序列号"
             raise invalid_request(f"Wechatpay-Serial中的{what}不正确: {wechatpay_serial}")
-        return row
-    row = uow.session.scalar(
-        query.where(PlatformKey.kind == CERTIFICATE).order_by(PlatformKey.not_before.desc()).limit(1)
-    )
-    if row is None:
-        row = uow.session.scalar(query.where(PlatformKey.kind == PUBLIC_KEY).limit(1))
-    if row is None:
+        return named
+    default = keyring.signer(session, mchid, CERTIFICATE) or keyring.signer(session, mchid, PUBLIC_KEY)
+    if default is None:
         raise PayError(500, "SYSTEM_ERROR", "the merchant has no valid platform key")
-    return row
+    return default
 
 
 def authenticate(
-    uow: UnitOfWork, *, method: str, target: str, body: bytes, authorization: str, wechatpay_serial: str
+    session: Session, *, method: str, target: str, body: bytes, authorization: str, wechatpay_serial: str
 ) -> Caller:
     """Verify a signed request and remember its nonce; returns the caller, or raises PayError."""
     auth = parse_authorization(authorization)
     _check_timestamp(auth["timestamp"])
-    merchant = uow.session.get(Merchant, auth["mchid"])
-    key_row = uow.session.get(MerchantKey, auth["serial_no"].upper())
-    now = wall_now()
+    merchant = keyring.merchant(session, auth["mchid"])
     if merchant is None:
         raise sign_error("商户号不存在", "mchid not found", field="mchid", location="authorization")
-    if key_row is None or key_row.mchid != merchant.mchid or key_row.revoked_at is not None:
+    api_key = keyring.api_key(session, auth["serial_no"].upper())
+    if api_key is None or api_key.mchid != merchant.mchid:
         raise sign_error(
             "商户证书序列号有误", "serial_no not found", field="serial_no", location="authorization"
         )
-    if not key_row.not_before <= now < key_row.not_after:
+    if not api_key.not_before <= wall_now() < api_key.not_after:
         raise sign_error("商户证书已过期", "certificate expired", field="serial_no", location="authorization")
-    _check_signature(public_key(key_row.public_key_pem), method, target, auth, body)
-    signer = _signing_key(uow, merchant, wechatpay_serial.strip())
-    _record_nonce(uow, merchant.mchid, auth["nonce_str"], int(auth["timestamp"]))
-    if merchant.signing_mode != signer.kind:
-        merchant.signing_mode = signer.kind
+    _check_signature(api_key.key, method, target, auth, body)
+    signer = _signer(session, merchant.mchid, wechatpay_serial.strip())
+    _record_nonce(session, merchant.mchid, auth["nonce_str"], int(auth["timestamp"]))
+    keyring.note_signing_mode(session, merchant, signer.kind)
     return Caller(
         mchid=merchant.mchid,
         appid=merchant.appid,
         apiv3_key=merchant.apiv3_key,
         signing_serial=signer.serial_no,
-        signing_key=private_key(signer.private_key_pem),
+        signing_key=signer.key,
     )
 
 
 def signature_headers(key: rsa.RSAPrivateKey, serial: str, body: bytes) -> dict[str, str]:
     """The Wechatpay-* headers of a response or callback whose body is `body`."""
     timestamp = str(int(time.time()))
-    nonce = crypto.nonce(32)
+    nonce = secrets.token_hex(16)
     message = f"{timestamp}\n{nonce}\n".encode() + body + b"\n"
     return {
         "Wechatpay-Timestamp": timestamp,
@@ -205,7 +200,7 @@ def _authenticate_in_own_transaction(rt: Runtime, request: Request, body: bytes)
         target = f"{target}?{query}"
     with rt.plain_uow() as uow:
         caller = authenticate(
-            uow,
+            uow.session,
             method=request.method,
             target=target,
             body=body,
@@ -271,7 +266,21 @@ def _with_request_id(response: Response) -> Response:
     return response
 
 
-def caller(request: Request) -> Caller:
+async def caller(request: Request) -> Caller:
     """A dependency: the merchant whose signed request this is."""
     who: Caller = request.state.pay_caller
     return who
+
+
+Merchant = Annotated[Caller, Depends(caller)]
+
+
+async def in_unit_of_work(request: Request, work: Callable[[UnitOfWork], _T]) -> _T:
+    """Run `work` in a worker thread inside one unit of work (`work` commits if it changes state)."""
+    rt = runtime(request)
+
+    def run() -> _T:
+        with rt.uow() as uow:
+            return work(uow)
+
+    return await run_in_threadpool(run)

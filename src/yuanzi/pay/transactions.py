@@ -7,18 +7,21 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-import string
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from yuanzi.core import crypto
+from yuanzi.core.db import inserted
 from yuanzi.core.errors import WxError
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
+from yuanzi.pay import keyring
 from yuanzi.pay.errors import PayError, param_error
-from yuanzi.pay.models import Merchant, Transaction
+from yuanzi.pay.models import Transaction
 from yuanzi.pay.wire import BEIJING, rfc3339
 
 # A prepay_id is valid two hours; the same order asked for again after that gets a fresh one.
@@ -93,7 +96,7 @@ class Prepay:
 
 
 def _digits(n: int) -> str:
-    return "".join(secrets.choice(string.digits) for _ in range(n))
+    return f"{secrets.randbelow(10**n):0{n}d}"
 
 
 def new_prepay_id(now: dt.datetime) -> str:
@@ -107,8 +110,7 @@ def new_transaction_id(now: dt.datetime) -> str:
 
 
 def _code_url_token() -> str:
-    alphabet = string.ascii_letters + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(16))
+    return crypto.nonce(16)
 
 
 def code_url(token: str) -> str:
@@ -128,16 +130,15 @@ def current_state(row: Transaction, now: dt.datetime) -> TradeState:
     return state
 
 
-def _merchant_for(uow: UnitOfWork, caller_mchid: str, mchid: str, appid: str) -> Merchant:
+def _check_merchant(uow: UnitOfWork, caller_mchid: str, mchid: str, appid: str) -> None:
     if mchid != caller_mchid:
-        if uow.session.get(Merchant, mchid) is None:
+        if keyring.merchant(uow.session, mchid) is None:
             raise PayError(400, "MCH_NOT_EXISTS", "商户号不存在")
         raise PayError(403, "NO_AUTH", "请求的商户号与签名的商户号不一致")
-    merchant = uow.session.get(Merchant, mchid)
+    merchant = keyring.merchant(uow.session, mchid)
     assert merchant is not None  # the caller was authenticated as this merchant
     if merchant.appid != appid:
         raise PayError(400, "APPID_MCHID_NOT_MATCH", "appid和mch_id不匹配")
-    return merchant
 
 
 def _check_payer(uow: UnitOfWork, order: OrderRequest) -> None:
@@ -153,49 +154,56 @@ def _check_payer(uow: UnitOfWork, order: OrderRequest) -> None:
 
 def create_order(*, uow: UnitOfWork, caller_mchid: str, order: OrderRequest) -> Prepay:
     """Create an order, or return the same prepay for a retry with the same parameters."""
-    _merchant_for(uow, caller_mchid, order.mchid, order.appid)
+    _check_merchant(uow, caller_mchid, order.mchid, order.appid)
     _check_payer(uow, order)
     now = uow.now()
     if order.time_expire is not None and order.time_expire <= now:
         raise param_error("time_expire", rfc3339(order.time_expire), "time_expire已过期")
     digest = order.digest()
+    created = _insert(uow, order, digest, now)
+    if created is not None:
+        return created
     existing = _by_out_trade_no(uow, order.mchid, order.out_trade_no)
-    if existing is None:
-        row = _insert(uow, order, digest, now)
-        if row is not None:
-            return _prepay(row)
-        existing = _by_out_trade_no(uow, order.mchid, order.out_trade_no)
-        assert existing is not None
+    assert existing is not None
     return _retry(uow, existing, digest, now)
 
 
-def _insert(uow: UnitOfWork, order: OrderRequest, digest: str, now: dt.datetime) -> Transaction | None:
-    row = Transaction(
-        mchid=order.mchid,
-        out_trade_no=order.out_trade_no,
-        appid=order.appid,
-        trade_type=order.trade_type.value,
-        request_digest=digest,
-        prepay_id=new_prepay_id(now),
-        code_url_token=_code_url_token(),
-        description=order.description,
-        attach=order.attach,
-        goods_tag=order.goods_tag,
-        notify_url=order.notify_url,
-        total=order.total,
-        currency=order.currency,
-        payer_openid=order.payer_openid,
-        scene_info=json.dumps(order.scene_info, ensure_ascii=False) if order.scene_info else None,
-        time_expire=order.time_expire,
-        trade_state=TradeState.NOTPAY.value,
-        created_at=now,
+# Built once: a Core INSERT … ON CONFLICT DO NOTHING on (mchid, out_trade_no), for SQLite / PostgreSQL.
+_INSERT = {
+    is_pg: insert(cast(Table, Transaction.__table__)).on_conflict_do_nothing(
+        index_elements=["mchid", "out_trade_no"]
     )
-    try:
-        with uow.session.begin_nested():
-            uow.session.add(row)
-    except IntegrityError:
-        return None  # the same out_trade_no was created concurrently: treat as a retry
-    return row
+    for is_pg, insert in ((False, sqlite_insert), (True, pg_insert))
+}
+
+
+def _insert(uow: UnitOfWork, order: OrderRequest, digest: str, now: dt.datetime) -> Prepay | None:
+    """Insert a new order (one Core statement); None when out_trade_no is already taken."""
+    prepay_id, token = new_prepay_id(now), _code_url_token()
+    values: dict[str, object] = {
+        "mchid": order.mchid,
+        "out_trade_no": order.out_trade_no,
+        "appid": order.appid,
+        "trade_type": order.trade_type.value,
+        "request_digest": digest,
+        "prepay_id": prepay_id,
+        "code_url_token": token,
+        "description": order.description,
+        "attach": order.attach,
+        "goods_tag": order.goods_tag,
+        "notify_url": order.notify_url,
+        "total": order.total,
+        "currency": order.currency,
+        "payer_openid": order.payer_openid,
+        "scene_info": json.dumps(order.scene_info, ensure_ascii=False) if order.scene_info else None,
+        "time_expire": order.time_expire,
+        "trade_state": TradeState.NOTPAY.value,
+        "created_at": now,
+    }
+    statement = _INSERT[uow.session.get_bind().dialect.name == "postgresql"]
+    if not inserted(uow.session.execute(statement, values)):
+        return None  # a retry, or the same out_trade_no created concurrently
+    return Prepay(prepay_id=prepay_id, code_url_token=token, trade_type=order.trade_type)
 
 
 def _retry(uow: UnitOfWork, row: Transaction, digest: str, now: dt.datetime) -> Prepay:
