@@ -20,8 +20,8 @@ from yuanzi.core.observability import RequestContextMiddleware, metrics
 from yuanzi.core.runtime import Runtime
 from yuanzi.identity import sandbox as identity_sandbox
 from yuanzi.identity import wx as identity_wx
-from yuanzi.pay import notifications as pay_notifications
 from yuanzi.pay import sandbox as pay_sandbox
+from yuanzi.pay import service as pay_service
 from yuanzi.pay import wx as pay_wx
 from yuanzi.settings import Settings
 from yuanzi.web import views as web_views
@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     """The yuanzi ASGI application."""
     settings = settings or Settings()
     rt = runtime or build_runtime(settings)
-    rt.add_worker(pay_notifications.worker(rt.plain_uow))
+    for worker in pay_service.workers(rt.plain_uow):
+        rt.add_worker(worker)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

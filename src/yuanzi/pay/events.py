@@ -27,3 +27,15 @@ class PaymentSucceeded(Event):
     transaction_id: str
     user_id: int
     total: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RefundSettled(Event):
+    """A refund finished: SUCCESS (money back in the payer's wallet) or ABNORMAL."""
+
+    topic = "pay.refund.settled"
+    mchid: str
+    out_refund_no: str
+    out_trade_no: str
+    status: str
+    refund: int

@@ -173,3 +173,34 @@ class NotificationAttempt(Base):
     detail: Mapped[str] = mapped_column(String(256), nullable=False, default="")
 
     __table_args__ = (Index("ix_pay_notification_attempts_notification", "notification_id", "id"),)
+
+
+class Refund(Base):
+    """A refund (退款单) of part or all of a paid order, back to the payer's wallet."""
+
+    __tablename__ = "pay_refunds"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    mchid: Mapped[str] = mapped_column(String(32), ForeignKey("pay_merchants.mchid"), nullable=False)
+    out_refund_no: Mapped[str] = mapped_column(String(64), nullable=False)
+    refund_id: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    transaction_pk: Mapped[int] = mapped_column(BigInteger, ForeignKey("pay_transactions.id"), nullable=False)
+    request_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    reason: Mapped[str | None] = mapped_column(String(80))
+    notify_url: Mapped[str | None] = mapped_column(String(256))
+    refund: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    total: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    currency: Mapped[str] = mapped_column(String(16), nullable=False)
+    # The share of the payment's fee the platform gives back with this refund.
+    fee_refund: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # PROCESSING → SUCCESS, or ABNORMAL when the merchant's balance cannot cover it.
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    funds_account: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    success_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("mchid", "out_refund_no", name="uq_pay_refunds_mchid_out_refund_no"),
+        Index("ix_pay_refunds_transaction", "transaction_pk"),
+        Index("ix_pay_refunds_status", "status", "created_at"),
+    )

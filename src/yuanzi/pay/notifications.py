@@ -22,7 +22,6 @@ from sqlalchemy import select, update
 from yuanzi.core import crypto
 from yuanzi.core.errors import NotFound
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
-from yuanzi.core.worker import Worker
 from yuanzi.pay.merchants import callback_signer
 from yuanzi.pay.models import Merchant, Notification, NotificationAttempt
 from yuanzi.pay.protocol import signature_headers
@@ -283,8 +282,3 @@ def fail_next_notifications(*, uow: UnitOfWork, mchid: str, count: int) -> int:
         raise NotFound("merchant", mchid)
     merchant.fail_notifications = count
     return count
-
-
-def worker(uow_factory: UnitOfWorkFactory, post: Poster = http_post) -> Worker:
-    """The background worker that delivers due notifications while the server runs."""
-    return Worker("pay-notifications", lambda: deliver_due(uow_factory, post), interval=0.5, batch=50)

@@ -30,6 +30,7 @@ from yuanzi.pay.transactions import (
 
 PLATFORM_FEES = "platform:fees"
 WORLD_TOPUP = "world:topup"
+WORLD_WITHDRAWAL = "world:withdrawal"
 MAX_TOPUP = 100_000_000  # one million yuan per sandbox top-up
 CODE_URL_PREFIX = "weixin://wxpay/bizpayurl?pr="
 
@@ -42,6 +43,11 @@ def wallet_account(user_id: int) -> str:
 def merchant_pending_account(mchid: str) -> str:
     """Where a merchant's takings wait for settlement."""
     return f"merchant:{mchid}:pending"
+
+
+def merchant_available_account(mchid: str) -> str:
+    """A merchant's settled funds."""
+    return f"merchant:{mchid}:available"
 
 
 def fee_for(total: int, rate_ppm: int) -> int:
@@ -82,6 +88,41 @@ def topup(*, uow: UnitOfWork, user_id: int, amount: int) -> int:
         memo="sandbox top-up",
     )
     return ledger.balance(uow.session, wallet_account(user_id))
+
+
+@dataclasses.dataclass(frozen=True)
+class MerchantBalance:
+    """A merchant's money on the platform, in fen."""
+
+    pending: int
+    available: int
+
+
+def merchant_balance(*, uow: UnitOfWork, mchid: str) -> MerchantBalance:
+    """What the merchant holds: takings not yet settled, and settled funds."""
+    if uow.session.get(Merchant, mchid) is None:
+        raise NotFound("merchant", mchid)
+    return MerchantBalance(
+        pending=ledger.balance(uow.session, merchant_pending_account(mchid)),
+        available=ledger.balance(uow.session, merchant_available_account(mchid)),
+    )
+
+
+def withdraw(*, uow: UnitOfWork, mchid: str, amount: int) -> MerchantBalance:
+    """Take money out of the platform for a merchant (available funds first, then pending)."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+        raise InvalidInput("amount must be a whole number of fen, at least 1", field="amount")
+    held = merchant_balance(uow=uow, mchid=mchid)
+    if amount > held.pending + held.available:
+        raise Problem(409, "insufficient_balance", f"the merchant holds {held.pending + held.available} fen")
+    from_available = min(amount, held.available)
+    legs = [(WORLD_WITHDRAWAL, amount)]
+    if from_available:
+        legs.append((merchant_available_account(mchid), -from_available))
+    if amount - from_available:
+        legs.append((merchant_pending_account(mchid), -(amount - from_available)))
+    ledger.post(uow.session, key=f"withdrawal:{uuid.uuid4()}", kind="withdrawal", legs=legs, now=uow.now())
+    return merchant_balance(uow=uow, mchid=mchid)
 
 
 def _order_for(

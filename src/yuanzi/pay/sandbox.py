@@ -169,3 +169,22 @@ def replay(notification_id: str, uow: UoW, request: Request) -> dict[str, Any]:
     uow.commit()
     runtime(request).wake()
     return _notification_json(pay_service.get_notification(uow=uow, notification_id=notification_id))
+
+
+class WithdrawBody(Strict):
+    amount: StrictInt
+
+
+@router.get("/merchants/{mchid}/balance")
+def merchant_balance(mchid: str, uow: UoW) -> dict[str, int]:
+    """The merchant's pending (unsettled) and available funds, in fen."""
+    held = pay_service.merchant_balance(uow=uow, mchid=mchid)
+    return {"pending": held.pending, "available": held.available}
+
+
+@router.post("/merchants/{mchid}/balance/withdraw")
+def withdraw(mchid: str, body: WithdrawBody, uow: UoW) -> dict[str, int]:
+    """Take money out of the merchant's balance (e.g. to make a later refund ABNORMAL)."""
+    held = pay_service.withdraw(uow=uow, mchid=mchid, amount=body.amount)
+    uow.commit()
+    return {"pending": held.pending, "available": held.available}

@@ -6,6 +6,9 @@ commits.
 
 from __future__ import annotations
 
+from yuanzi.core.uow import UnitOfWorkFactory
+from yuanzi.core.worker import Worker
+from yuanzi.pay import notifications, refunds
 from yuanzi.pay.merchants import (
     MerchantInfo,
     NewMerchant,
@@ -23,9 +26,18 @@ from yuanzi.pay.notifications import (
     list_notifications,
     replay_notification,
 )
-from yuanzi.pay.payments import PaymentResult, pay, topup, wallet_balance
+from yuanzi.pay.payments import (
+    MerchantBalance,
+    PaymentResult,
+    merchant_balance,
+    pay,
+    topup,
+    wallet_balance,
+    withdraw,
+)
 
 __all__ = [
+    "MerchantBalance",
     "MerchantInfo",
     "NewMerchant",
     "NotificationInfo",
@@ -37,10 +49,21 @@ __all__ = [
     "get_notification",
     "list_merchants",
     "list_notifications",
+    "merchant_balance",
     "pay",
     "register_api_key",
     "replay_notification",
     "rotate_platform_certificate",
     "topup",
     "wallet_balance",
+    "withdraw",
+    "workers",
 ]
+
+
+def workers(uow_factory: UnitOfWorkFactory) -> list[Worker]:
+    """Pay's background work while the server runs: settle refunds, deliver notifications."""
+    return [
+        Worker("pay-refunds", lambda: refunds.process_due(uow_factory), interval=0.5, batch=50),
+        Worker("pay-notifications", lambda: notifications.deliver_due(uow_factory), interval=0.5, batch=50),
+    ]
