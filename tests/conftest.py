@@ -6,6 +6,7 @@ The suite runs on SQLite by default and on PostgreSQL with `YUANZI_TEST_DATABASE
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -14,6 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -135,14 +137,14 @@ def client(settings: Settings, app_runtime: Runtime) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-def live_server(settings: Settings, app_runtime: Runtime) -> Iterator[str]:
-    """The base URL of a yuanzi (sandbox mode, test database) served by uvicorn in a thread."""
+@contextlib.contextmanager
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """Serve `app` with uvicorn in a thread on a free port; yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings, runtime=app_runtime), log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -157,3 +159,20 @@ def live_server(settings: Settings, app_runtime: Runtime) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@pytest.fixture
+def live_server(settings: Settings, app_runtime: Runtime) -> Iterator[str]:
+    """The base URL of a yuanzi (sandbox mode, test database) served by uvicorn in a thread;
+    events and background work wait for the test to run them."""
+    with serve_in_thread(create_app(settings, runtime=app_runtime)) as base:
+        yield base
+
+
+@pytest.fixture
+def running_server(settings: Settings, engine: Engine, subscribers: Subscribers) -> Iterator[str]:
+    """Like `live_server`, but running as `yuanzi serve` does: events delivered and background
+    workers (refunds, notifications) running."""
+    runtime = Runtime(engine=engine, clock=SandboxClock(engine), subscribers=subscribers, deliver=True)
+    with serve_in_thread(create_app(settings, runtime=runtime)) as base:
+        yield base

@@ -1,12 +1,18 @@
-"""The PyPI wechatpayv3 SDK (2.0.4), unchanged but for its gateway, against a live yuanzi.
+"""The PyPI wechatpayv3 SDK (2.0.4), unchanged but for its gateway, against a running yuanzi.
 
 Public-key mode is constructed with the key yuanzi issued; certificate mode with a cert_dir holding
 the platform certificate, so neither needs the network before the gateway is pointed at yuanzi.
+Notifications are received by a real HTTP server and opened with the SDK's own `callback()`.
 """
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +29,56 @@ def sandbox(base: str, path: str, body: dict[str, Any] | None = None) -> dict[st
     return dict(response.json())
 
 
+class MerchantServer:
+    """The merchant's notify_url: a real HTTP server that hands each callback to the SDK."""
+
+    def __init__(self) -> None:
+        self.wxpay: WeChatPay | None = None
+        self.received: list[dict[str, Any] | None] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                assert outer.wxpay is not None
+                outer.received.append(outer.wxpay.callback(self.headers, body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/notify"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, event_type: str, timeout: float = 15) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for callback in self.received:
+                assert callback is not None, "the SDK could not verify or decrypt a callback"
+                if callback["event_type"] == event_type:
+                    self.received.remove(callback)
+                    return callback
+            time.sleep(0.05)
+        raise AssertionError(f"no {event_type} callback within {timeout} s")
+
+
 @pytest.fixture
-def merchant(live_server: str) -> dict[str, Any]:
-    app = sandbox(live_server, "/sandbox/apps", {"type": "miniprogram", "name": "wechatpayv3 shop"})
-    return sandbox(live_server, "/sandbox/merchants", {"name": "SDK Shop", "appid": app["appid"]})
+def shop() -> Iterator[MerchantServer]:
+    server = MerchantServer()
+    yield server
+    server.server.shutdown()
 
 
-def public_key_mode(base: str, merchant: dict[str, Any]) -> WeChatPay:
+@pytest.fixture
+def merchant(running_server: str) -> dict[str, Any]:
+    app = sandbox(running_server, "/sandbox/apps", {"type": "miniprogram", "name": "wechatpayv3 shop"})
+    merchant = sandbox(running_server, "/sandbox/merchants", {"name": "SDK Shop", "appid": app["appid"]})
+    return merchant | {"app": app}
+
+
+def public_key_mode(base: str, merchant: dict[str, Any], notify_url: str) -> WeChatPay:
     wxpay = WeChatPay(
         wechatpay_type=WeChatPayType.MINIPROG,
         mchid=merchant["mchid"],
@@ -37,7 +86,7 @@ def public_key_mode(base: str, merchant: dict[str, Any]) -> WeChatPay:
         cert_serial_no=merchant["cert_serial_no"],
         appid=merchant["appid"],
         apiv3_key=merchant["apiv3_key"],
-        notify_url=base + "/notify",
+        notify_url=notify_url,
         public_key=merchant["public_key"],
         public_key_id=merchant["public_key_id"],
     )
@@ -45,7 +94,7 @@ def public_key_mode(base: str, merchant: dict[str, Any]) -> WeChatPay:
     return wxpay
 
 
-def certificate_mode(base: str, merchant: dict[str, Any], cert_dir: Path) -> WeChatPay:
+def certificate_mode(base: str, merchant: dict[str, Any], notify_url: str, cert_dir: Path) -> WeChatPay:
     cert_dir.mkdir(exist_ok=True)
     (cert_dir / f"{merchant['platform_cert_serial']}.pem").write_text(merchant["platform_certificate"])
     wxpay = WeChatPay(
@@ -55,27 +104,117 @@ def certificate_mode(base: str, merchant: dict[str, Any], cert_dir: Path) -> WeC
         cert_serial_no=merchant["cert_serial_no"],
         appid=merchant["appid"],
         apiv3_key=merchant["apiv3_key"],
-        notify_url=base + "/notify",
+        notify_url=notify_url,
         cert_dir=str(cert_dir),
     )
     wxpay._core._gate_way = base
     return wxpay
 
 
-def test_public_key_mode_verifies_yuanzis_responses(live_server: str, merchant: dict[str, Any]) -> None:
-    wxpay = public_key_mode(live_server, merchant)
-    code, body = wxpay._core.request("/v3/certificates")
-    assert code == 200
-    assert json.loads(body)["data"][0]["serial_no"] == merchant["platform_cert_serial"]
+def new_payer(base: str, merchant: dict[str, Any], fen: int) -> tuple[int, str]:
+    """A user with `fen` in their wallet, and their openid in the merchant's mini program."""
+    user_id = sandbox(base, "/sandbox/users", {"nickname": "SDK payer"})["user_id"]
+    sandbox(base, f"/sandbox/users/{user_id}/wallet/topup", {"amount": fen})
+    code = sandbox(base, f"/sandbox/users/{user_id}/login", {"appid": merchant["appid"]})["code"]
+    params = {
+        "appid": merchant["appid"],
+        "secret": merchant["app"]["secret"],
+        "js_code": code,
+        "grant_type": "authorization_code",
+    }
+    return user_id, str(httpx.get(base + "/sns/jscode2session", params=params).json()["openid"])
+
+
+def ok(result: tuple[int, Any], status: int = 200) -> dict[str, Any]:
+    code, body = result
+    assert code == status, body
+    return dict(json.loads(body)) if body else {}
+
+
+def test_jsapi_pay_query_notify_refund_in_public_key_mode(
+    running_server: str, merchant: dict[str, Any], shop: MerchantServer
+) -> None:
+    wxpay = shop.wxpay = public_key_mode(running_server, merchant, shop.url)
+    user_id, openid = new_payer(running_server, merchant, 10_000)
+    no = uuid.uuid4().hex[:20]
+    prepay_id = ok(
+        wxpay.pay(description="一杯咖啡", out_trade_no=no, amount={"total": 1_800}, payer={"openid": openid})
+    )["prepay_id"]
+    assert ok(wxpay.query(out_trade_no=no))["trade_state"] == "NOTPAY"
+
+    paid = sandbox(running_server, f"/sandbox/users/{user_id}/pay", {"prepay_id": prepay_id})
+    assert paid["trade_state"] == "SUCCESS"
+    callback = shop.wait_for("TRANSACTION.SUCCESS")
+    assert callback["resource"]["transaction_id"] == paid["transaction_id"]
+    assert callback["resource"]["trade_state"] == "SUCCESS"
+    assert callback["resource"]["amount"]["payer_total"] == 1_800
+    assert ok(wxpay.query(transaction_id=paid["transaction_id"]))["trade_state"] == "SUCCESS"
+
+    accepted = ok(
+        wxpay.refund(
+            out_refund_no=f"R{no}",
+            amount={"refund": 800, "total": 1_800, "currency": "CNY"},
+            transaction_id=paid["transaction_id"],
+        )
+    )
+    assert accepted["status"] == "PROCESSING"
+    refunded = shop.wait_for("REFUND.SUCCESS")
+    assert refunded["resource"]["refund_status"] == "SUCCESS"
+    assert ok(wxpay.query_refund(out_refund_no=f"R{no}"))["status"] == "SUCCESS"
+    assert ok(wxpay.query(out_trade_no=no))["trade_state"] == "REFUND"
+    balance = httpx.get(f"{running_server}/sandbox/users/{user_id}/wallet").json()["balance"]
+    assert balance == 10_000 - 1_800 + 800
+
+
+def test_native_h5_app_and_close_in_certificate_mode(
+    running_server: str, merchant: dict[str, Any], shop: MerchantServer, tmp_path: Path
+) -> None:
+    wxpay = shop.wxpay = certificate_mode(running_server, merchant, shop.url, tmp_path / "certs")
+    user_id, _ = new_payer(running_server, merchant, 1_000)
+    native_no, h5_no, app_no = (uuid.uuid4().hex[:20] for _ in range(3))
+    code_url = ok(wxpay.pay(description="扫码点单", out_trade_no=native_no, amount={"total": 300}))[
+        "code_url"
+    ]
+    assert code_url.startswith("weixin://wxpay/bizpayurl?pr=")
+    h5_url = ok(
+        wxpay.pay(
+            description="H5",
+            out_trade_no=h5_no,
+            amount={"total": 200},
+            scene_info={"payer_client_ip": "127.0.0.1", "h5_info": {"type": "Wap"}},
+            pay_type=WeChatPayType.H5,
+        )
+    )["h5_url"]
+    assert h5_url.startswith(running_server)
+    assert ok(
+        wxpay.pay(description="APP", out_trade_no=app_no, amount={"total": 100}, pay_type=WeChatPayType.APP)
+    )["prepay_id"]
+
+    assert (
+        sandbox(running_server, f"/sandbox/users/{user_id}/pay", {"code_url": code_url})["trade_state"]
+        == "SUCCESS"
+    )
+    assert shop.wait_for("TRANSACTION.SUCCESS")["resource"]["out_trade_no"] == native_no
+    assert (
+        sandbox(running_server, f"/sandbox/users/{user_id}/pay", {"h5_url": h5_url})["trade_state"]
+        == "SUCCESS"
+    )
+    assert shop.wait_for("TRANSACTION.SUCCESS")["resource"]["trade_type"] == "MWEB"
+
+    assert wxpay.close(out_trade_no=app_no)[0] == 204
+    assert ok(wxpay.query(out_trade_no=app_no))["trade_state"] == "CLOSED"
+    code, body = wxpay.query(out_trade_no="NO-SUCH-ORDER")
+    assert (code, json.loads(body)["code"]) == (404, "ORDER_NOT_EXIST")
 
 
 def test_certificate_mode_follows_a_rotation(
-    live_server: str, merchant: dict[str, Any], tmp_path: Path
+    running_server: str, merchant: dict[str, Any], tmp_path: Path
 ) -> None:
-    wxpay = certificate_mode(live_server, merchant, tmp_path / "certs")
+    wxpay = certificate_mode(running_server, merchant, "https://shop.example/notify", tmp_path / "certs")
     assert wxpay._core.request("/v3/certificates")[0] == 200
-    rotated = sandbox(live_server, f"/sandbox/merchants/{merchant['mchid']}/platform-certificates")
+    rotated = sandbox(running_server, f"/sandbox/merchants/{merchant['mchid']}/platform-certificates")
     # The next response is signed with a certificate the SDK has not seen: it downloads the list
     # (decrypting it with the APIv3 key), finds the new one and verifies.
+    assert ok(wxpay.query(out_trade_no="unknown-order-1"), 404)["code"] == "ORDER_NOT_EXIST"
     assert wxpay._core.request("/v3/certificates")[0] == 200
     assert (tmp_path / "certs" / f"{rotated['serial_no']}.pem").read_text() == rotated["certificate"]
