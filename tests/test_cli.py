@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from yuanzi.cli import cli, main
+from yuanzi.pay import ledger
 
 runner = CliRunner()
 
@@ -106,3 +109,17 @@ def test_pay_merchant_create_needs_a_real_app(
         main()
     assert exited.value.code == 2
     assert "wxnope" in capsys.readouterr().err
+
+
+def test_ledger_check_passes_on_balanced_books_and_fails_on_tampered_ones(env: Path, engine: Engine) -> None:
+    clean = runner.invoke(cli, ["pay", "ledger", "check", "--json"])
+    assert clean.exit_code == 0, clean.output
+    assert json.loads(clean.stdout)["ok"] is True
+    with Session(engine) as session:
+        legs = [("world:topup", -5), ("user:1:wallet", 5)]
+        ledger.post(session, key="t", kind="test", legs=legs, now=dt.datetime.now(dt.UTC))
+        session.execute(text("UPDATE pay_ledger_accounts SET balance = 7 WHERE code = 'user:1:wallet'"))
+        session.commit()
+    broken = runner.invoke(cli, ["pay", "ledger", "check"])
+    assert broken.exit_code == 1
+    assert "user:1:wallet holds 7 but its entries sum to 5" in broken.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,7 +30,9 @@ cli.add_typer(app_cli, name="app")
 cli.add_typer(user_cli, name="user")
 pay_cli = typer.Typer(help="Pay: merchants, the ledger.", no_args_is_help=True)
 merchant_cli = typer.Typer(help="Merchant accounts.", no_args_is_help=True)
+ledger_cli = typer.Typer(help="The double-entry ledger.", no_args_is_help=True)
 pay_cli.add_typer(merchant_cli, name="merchant")
+pay_cli.add_typer(ledger_cli, name="ledger")
 cli.add_typer(pay_cli, name="pay")
 console = Console(stderr=True)
 
@@ -166,6 +169,26 @@ def merchant_create(
         new = pay_service.create_merchant(uow=uow, name=name, appid=appid)
         uow.commit()
     _emit(dict(new.to_json()), as_json, "New merchant")
+
+
+@ledger_cli.command("check")
+def ledger_check(as_json: JsonFlag = False, data_dir: DataDir = None) -> None:
+    """Prove the books balance; exits 1 when they do not."""
+    runtime = _migrated_runtime(_settings(data_dir=data_dir))
+    with runtime.uow() as uow:
+        report = pay_service.check_books(uow=uow)
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+    elif report.ok:
+        console.print(
+            f"[green]The books balance:[/] {report.transactions} transactions, {report.accounts} accounts; "
+            "every balance equals its entries and none is negative."
+        )
+    else:
+        for problem in report.problems:
+            console.print(f"[red]✗[/] {problem}")
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -6,9 +6,9 @@ commits.
 
 from __future__ import annotations
 
-from yuanzi.core.uow import UnitOfWorkFactory
+from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
-from yuanzi.pay import notifications, refunds
+from yuanzi.pay import ledger, notifications, refunds
 from yuanzi.pay.merchants import (
     MerchantInfo,
     NewMerchant,
@@ -43,6 +43,7 @@ __all__ = [
     "NotificationInfo",
     "PaymentResult",
     "PlatformCertificate",
+    "check_books",
     "create_merchant",
     "fail_next_notifications",
     "get_merchant",
@@ -59,6 +60,11 @@ __all__ = [
     "withdraw",
     "workers",
 ]
+
+
+def check_books(*, uow: UnitOfWork) -> ledger.BooksReport:
+    """Prove the ledger balances (what `yuanzi pay ledger check` runs)."""
+    return ledger.check_books(uow.session)
 
 
 def workers(uow_factory: UnitOfWorkFactory) -> list[Worker]:
