@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM = os.environ.get("YUANZI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,3 +37,14 @@ def artifacts() -> Path:
     """test-artifacts/ at the repository root (gitignored): screenshots worth keeping after a run."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def browser(chromium_path: str) -> Iterator[Browser]:
+    """Headless Debian chromium."""
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

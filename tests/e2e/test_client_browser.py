@@ -3,44 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import CHROMIUM_ARGS
-from tests.e2e.png import colour_stats
+from tests.e2e.screens import DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.e2e
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-WECHAT_GREEN = bytes([0x07, 0xC1, 0x60])
-
-
-@pytest.fixture
-def browser(chromium_path: str) -> Iterator[Browser]:
-    """Headless Debian chromium."""
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
-
-
-def screenshot(page: Page, name: str, tmp_path: Path, artifacts: Path) -> bytes:
-    """A PNG of the page, saved to tmp_path and test-artifacts/, checked to be a real picture."""
-    png = page.screenshot(full_page=False)
-    (tmp_path / name).write_bytes(png)
-    (artifacts / name).write_bytes(png)
-    distinct, commonest, counts = colour_stats(png)
-    assert len(png) > 10_000, f"{name}: only {len(png)} bytes"
-    assert distinct > 50, f"{name}: only {distinct} colours"
-    assert commonest < 0.9, f"{name}: {commonest:.0%} of it is one colour"
-    assert counts[WECHAT_GREEN] > 100, f"{name}: the green of the active tab or buttons is missing"
-    return png
 
 
 def create_mini_program_in_the_console(

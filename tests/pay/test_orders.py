@@ -84,7 +84,7 @@ def test_native_app_and_h5_orders(client: TestClient, merchant: MerchantKeys) ->
         "/v3/pay/transactions/h5",
         order_body(merchant, "H5ORDER001", scene_info=scene),
     )
-    assert h5.json()["h5_url"].startswith("http://testserver/client/pay/h5?prepay_id=wx")
+    assert h5.json()["h5_url"].startswith("http://testserver/pay/h5?prepay_id=wx")
     no_scene = call(client, merchant, "POST", "/v3/pay/transactions/h5", order_body(merchant, "H5ORDER002"))
     assert no_scene.status_code == 400
     assert no_scene.json()["detail"]["field"] == "scene_info"

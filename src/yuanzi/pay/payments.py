@@ -74,6 +74,12 @@ def wallet_balance(*, uow: UnitOfWork, user_id: int) -> int:
     return ledger.balance(uow.session, wallet_account(user_id))
 
 
+def wallet_history(*, uow: UnitOfWork, user_id: int, limit: int = 50) -> list[ledger.Movement]:
+    """The user's wallet movements (账单), newest first."""
+    identity_service.get_user(uow=uow, user_id=user_id)
+    return ledger.history(uow.session, wallet_account(user_id), limit=limit)
+
+
 def topup(*, uow: UnitOfWork, user_id: int, amount: int) -> int:
     """Put money into a user's wallet from outside the platform (sandbox); returns the balance."""
     if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= MAX_TOPUP:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.pay import ledger, notifications, refunds
+from yuanzi.pay.checkout import OrderSheet, order_sheet, verify_payment_request
+from yuanzi.pay.ledger import Movement
 from yuanzi.pay.merchants import (
     MerchantInfo,
     NewMerchant,
@@ -33,14 +35,17 @@ from yuanzi.pay.payments import (
     pay,
     topup,
     wallet_balance,
+    wallet_history,
     withdraw,
 )
 
 __all__ = [
     "MerchantBalance",
     "MerchantInfo",
+    "Movement",
     "NewMerchant",
     "NotificationInfo",
+    "OrderSheet",
     "PaymentResult",
     "PlatformCertificate",
     "check_books",
@@ -51,12 +56,15 @@ __all__ = [
     "list_merchants",
     "list_notifications",
     "merchant_balance",
+    "order_sheet",
     "pay",
     "register_api_key",
     "replay_notification",
     "rotate_platform_certificate",
     "topup",
+    "verify_payment_request",
     "wallet_balance",
+    "wallet_history",
     "withdraw",
     "workers",
 ]

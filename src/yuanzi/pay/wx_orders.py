@@ -127,7 +127,7 @@ async def create_app(body: OrderBody, merchant: Merchant, request: Request) -> d
 async def create_h5(body: OrderBody, merchant: Merchant, request: Request) -> dict[str, str]:
     """H5 order → h5_url, the page (in yuanzi's client) where the user pays."""
     prepay = await _create(request, merchant, body, transactions.TradeType.MWEB)
-    return {"h5_url": f"{str(request.base_url).rstrip('/')}/client/pay/h5?prepay_id={prepay.prepay_id}"}
+    return {"h5_url": f"{str(request.base_url).rstrip('/')}/pay/h5?prepay_id={prepay.prepay_id}"}
 
 
 @router.post("/pay/transactions/native")

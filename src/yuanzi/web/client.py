@@ -11,6 +11,7 @@ from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
+from yuanzi.pay import service as pay_service
 from yuanzi.web import session
 from yuanzi.web.render import csrf_rejected, page, redirect, settings
 
@@ -90,6 +91,7 @@ def _me(request: Request, uow: UnitOfWork, user: identity_service.UserInfo, **co
     ctx = {
         "tab": "me",
         "user": user,
+        "balance": pay_service.wallet_balance(uow=uow, user_id=user.user_id),
         "apps": mini_programs(uow),
         "result": None,
         "replace_url": "/me",

@@ -22,7 +22,14 @@ def _utc(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _yuan(fen: int) -> str:
+    """Fen as yuan with two decimals: 1234 → 12.34 (negative amounts keep their sign)."""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100:,}.{abs(fen) % 100:02d}"
+
+
 templates.env.filters["utc"] = _utc
+templates.env.filters["yuan"] = _yuan
 
 
 def settings(request: Request) -> Settings:

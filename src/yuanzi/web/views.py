@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from yuanzi.web import assets, client, console
+from yuanzi.web import assets, client, console, wallet
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
 router.include_router(client.router)
 router.include_router(console.router)
+router.include_router(wallet.router)
