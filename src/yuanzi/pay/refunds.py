@@ -15,6 +15,7 @@ import secrets
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.pay import ledger, notifications
@@ -53,7 +54,7 @@ class RefundRequest:
 
     def digest(self) -> str:
         """A fingerprint of the parameters, to tell a retry from a conflicting reuse."""
-        key = f"{self.transaction_id}|{self.out_trade_no}|{self.refund}|{self.total}|{self.currency}"
+        key = f"{self.refund}|{self.total}|{self.currency}"
         return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -81,16 +82,12 @@ def _order(uow: UnitOfWork, request: RefundRequest) -> Transaction:
 
 def create_refund(*, uow: UnitOfWork, request: RefundRequest) -> Refund:
     """Accept a refund (PROCESSING), or return the same one for a retry of the same out_refund_no."""
-    existing = uow.session.scalar(
-        select(Refund).where(Refund.mchid == request.mchid, Refund.out_refund_no == request.out_refund_no)
-    )
-    if existing is not None:
-        if existing.request_digest != request.digest():
-            raise PayError(400, "INVALID_REQUEST", "订单金额或退款金额与之前请求不一致,请核实后再试")
-        return existing
     # Locking the order (FOR UPDATE on PostgreSQL; SQLite writers are serialised) makes the
-    # "never more than was paid" check and the insert one step for concurrent refunds.
+    # "never more than was paid" check and the insert one step for concurrent refunds of it.
     order = _order(uow, request)
+    existing = _existing(uow, request, order.id)
+    if existing is not None:
+        return existing
     now = uow.now()
     if current_state(order, now) not in (TradeState.SUCCESS, TradeState.REFUND):
         raise PayError(400, "INVALID_REQUEST", "订单未支付,不能退款")
@@ -129,9 +126,27 @@ def create_refund(*, uow: UnitOfWork, request: RefundRequest) -> Refund:
         status=PROCESSING,
         created_at=now,
     )
-    uow.session.add(refund)
-    uow.session.flush()
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(refund)
+    except IntegrityError:
+        # The same out_refund_no, taken concurrently for another of the merchant's orders.
+        existing = _existing(uow, request, order.id)
+        assert existing is not None
+        return existing
     return refund
+
+
+def _existing(uow: UnitOfWork, request: RefundRequest, order_pk: int) -> Refund | None:
+    """The refund already made under this out_refund_no (the same order and amounts), if any."""
+    existing = uow.session.scalar(
+        select(Refund).where(Refund.mchid == request.mchid, Refund.out_refund_no == request.out_refund_no)
+    )
+    if existing is not None and (
+        existing.request_digest != request.digest() or existing.transaction_pk != order_pk
+    ):
+        raise PayError(400, "INVALID_REQUEST", "订单金额或退款金额与之前请求不一致,请核实后再试")
+    return existing
 
 
 def _fee_share(fee: int, refunded: int, total: int) -> int:
