@@ -7,6 +7,7 @@ Notifications are received by a real HTTP server and opened with the SDK's own `
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from pathlib import Path
@@ -19,6 +20,7 @@ from wechatpayv3 import WeChatPay, WeChatPayType
 from tests.compat.merchant_server import MerchantServer
 
 pytestmark = pytest.mark.compat
+BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 def sandbox(base: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -174,3 +176,60 @@ def test_certificate_mode_follows_a_rotation(
     assert ok(wxpay.query(out_trade_no="unknown-order-1"), 404)["code"] == "ORDER_NOT_EXIST"
     assert wxpay._core.request("/v3/certificates")[0] == 200
     assert (tmp_path / "certs" / f"{rotated['serial_no']}.pem").read_text() == rotated["certificate"]
+
+
+def test_vouchers_stock_create_start_send_query_and_use(
+    running_server: str, merchant: dict[str, Any], shop: MerchantServer
+) -> None:
+    wxpay = shop.wxpay = public_key_mode(running_server, merchant, shop.url)
+    assert ok(wxpay.marketing_favor_callback_update(notify_url=shop.url))["notify_url"] == shop.url
+    clock = httpx.get(f"{running_server}/sandbox/clock").json()
+    begin = dt.datetime.fromtimestamp(clock["timestamp"], BEIJING)
+    stock_id = ok(
+        wxpay.marketing_favor_stock_create(
+            stock_name="新客立减",
+            belong_merchant=merchant["mchid"],
+            available_begin_time=begin.isoformat(timespec="milliseconds"),
+            available_end_time=(begin + dt.timedelta(days=30)).isoformat(timespec="milliseconds"),
+            stock_use_rule={"max_coupons": 10, "max_amount": 5_000, "max_coupons_per_user": 1},
+            coupon_use_rule={
+                "fixed_normal_coupon": {"coupon_amount": 500, "transaction_minimum": 1_000},
+                "available_merchants": [merchant["mchid"]],
+            },
+            out_request_no=uuid.uuid4().hex,
+        )
+    )["stock_id"]
+    ok(wxpay.marketing_favor_stock_start(stock_creator_mchid=merchant["mchid"], stock_id=stock_id))
+    user_id, openid = new_payer(running_server, merchant, 2_000)
+    coupon_id = ok(
+        wxpay.marketing_favor_stock_send(
+            stock_id=stock_id,
+            openid=openid,
+            out_request_no=uuid.uuid4().hex,
+            stock_creator_mchid=merchant["mchid"],
+        )
+    )["coupon_id"]
+    listed = ok(wxpay.marketing_favor_user_coupon(openid=openid, stock_id=stock_id))
+    assert [c["coupon_id"] for c in listed["data"]] == [coupon_id]
+    assert (
+        ok(wxpay.marketing_favor_stock_detail(stock_creator_mchid=merchant["mchid"], stock_id=stock_id))[
+            "distributed_coupons"
+        ]
+        == 1
+    )
+
+    no = uuid.uuid4().hex[:20]
+    prepay_id = ok(
+        wxpay.pay(description="满10减5", out_trade_no=no, amount={"total": 1_500}, payer={"openid": openid})
+    )["prepay_id"]
+    paid = sandbox(
+        running_server, f"/sandbox/users/{user_id}/pay", {"prepay_id": prepay_id, "coupon_id": coupon_id}
+    )
+    assert paid["trade_state"] == "SUCCESS"
+    transaction = shop.wait_for("TRANSACTION.SUCCESS")["resource"]
+    assert transaction["amount"]["payer_total"] == 1_000
+    assert transaction["promotion_detail"][0]["coupon_id"] == coupon_id
+    used = shop.wait_for("COUPON.USE")["resource"]
+    assert used["coupon_id"] == coupon_id
+    assert used["status"] == "USED"
+    assert ok(wxpay.marketing_favor_coupon_detail(coupon_id=coupon_id, openid=openid))["status"] == "USED"

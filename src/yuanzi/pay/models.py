@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuanzi.core.db import Base, BigIntPK, UTCDateTime
@@ -38,6 +38,8 @@ class Merchant(Base):
     fee_rate_ppm: Mapped[int] = mapped_column(Integer, nullable=False, server_default="6000")
     # Sandbox fault injection: this many next notification deliveries fail without being sent.
     fail_notifications: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    # Where COUPON.USE notifications for this merchant's voucher stocks go (/v3/marketing/favor/callbacks).
+    coupon_notify_url: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
@@ -122,6 +124,11 @@ class Transaction(Base):
     payer_total: Mapped[int | None] = mapped_column(BigInteger)
     # The platform's fee on this payment, kept so refunds give back their share of it.
     fee: Mapped[int | None] = mapped_column(BigInteger)
+    # The voucher applied at payment, if any: the stock paid `coupon_amount`, the user the rest.
+    coupon_id: Mapped[str | None] = mapped_column(String(32))
+    coupon_amount: Mapped[int | None] = mapped_column(BigInteger)
+    # The voucher as `promotion_detail` reports it (JSON), fixed at payment.
+    promotion_detail: Mapped[str | None] = mapped_column(Text)
     success_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
@@ -193,6 +200,8 @@ class Refund(Base):
     currency: Mapped[str] = mapped_column(String(16), nullable=False)
     # The share of the payment's fee the platform gives back with this refund.
     fee_refund: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # The share of the refund that goes back to the voucher rather than to the payer.
+    discount_refund: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
     # PROCESSING → SUCCESS, or ABNORMAL when the merchant's balance cannot cover it.
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     funds_account: Mapped[str | None] = mapped_column(String(16))
@@ -203,4 +212,71 @@ class Refund(Base):
         UniqueConstraint("mchid", "out_refund_no", name="uq_pay_refunds_mchid_out_refund_no"),
         Index("ix_pay_refunds_transaction", "transaction_pk"),
         Index("ix_pay_refunds_status", "status", "created_at"),
+    )
+
+
+class CouponStock(Base):
+    """A voucher stock (代金券批次): a budget of fixed-value vouchers a merchant hands out."""
+
+    __tablename__ = "pay_coupon_stocks"
+
+    stock_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    creator_mchid: Mapped[str] = mapped_column(String(32), ForeignKey("pay_merchants.mchid"), nullable=False)
+    out_request_no: Mapped[str] = mapped_column(String(128), nullable=False)
+    request_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    stock_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    comment: Mapped[str | None] = mapped_column(String(128))
+    belong_merchant: Mapped[str] = mapped_column(String(32), nullable=False)
+    available_begin: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    available_end: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    max_coupons: Mapped[int] = mapped_column(Integer, nullable=False)
+    max_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    max_amount_by_day: Mapped[int | None] = mapped_column(BigInteger)
+    max_coupons_per_user: Mapped[int] = mapped_column(Integer, nullable=False)
+    natural_person_limit: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    prevent_api_abuse: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    no_cash: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    coupon_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    transaction_minimum: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # JSON list of the mchids where the vouchers can be used.
+    available_merchants: Mapped[str] = mapped_column(Text, nullable=False)
+    # unactivated → running ⇄ paused (WeChat's words); sending stops once the budget is spent.
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    distributed_coupons: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    start_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "creator_mchid", "out_request_no", name="uq_pay_coupon_stocks_creator_out_request_no"
+        ),
+    )
+
+
+class Coupon(Base):
+    """A voucher sent to a user."""
+
+    __tablename__ = "pay_coupons"
+
+    coupon_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    stock_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("pay_coupon_stocks.stock_id"), nullable=False
+    )
+    sender_mchid: Mapped[str] = mapped_column(String(32), nullable=False)
+    out_request_no: Mapped[str] = mapped_column(String(128), nullable=False)
+    appid: Mapped[str] = mapped_column(String(32), nullable=False)
+    openid: Mapped[str] = mapped_column(String(128), nullable=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # SENDED → USED (or EXPIRED once the stock's availability ends, read on the platform clock).
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    transaction_id: Mapped[str | None] = mapped_column(String(32))
+    used_mchid: Mapped[str | None] = mapped_column(String(32))
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("sender_mchid", "out_request_no", name="uq_pay_coupons_sender_out_request_no"),
+        Index("ix_pay_coupons_user", "user_id", "status"),
+        Index("ix_pay_coupons_stock_user", "stock_id", "user_id"),
     )

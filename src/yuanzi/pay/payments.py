@@ -9,6 +9,7 @@ alongside. A short balance moves nothing and leaves the order PAYERROR, payable 
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,9 +18,10 @@ from sqlalchemy import select, update
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
-from yuanzi.pay import ledger, notifications
+from yuanzi.pay import coupons, ledger, notifications
+from yuanzi.pay.errors import PayError
 from yuanzi.pay.events import PaymentSucceeded
-from yuanzi.pay.models import Merchant, Transaction
+from yuanzi.pay.models import CouponStock, Merchant, Transaction
 from yuanzi.pay.transactions import (
     PREPAY_TTL,
     TradeState,
@@ -158,8 +160,10 @@ def pay(
     prepay_id: str | None = None,
     code_url: str | None = None,
     h5_url: str | None = None,
+    coupon_id: str | None = None,
 ) -> PaymentResult:
-    """Pay an order from the user's wallet, as confirming WeChat's payment sheet does."""
+    """Pay an order from the user's wallet (and a voucher, if given), as confirming WeChat's
+    payment sheet does."""
     row = _order_for(uow, prepay_id=prepay_id, code_url=code_url, h5_url=h5_url)
     identity_service.get_user(uow=uow, user_id=user_id)
     now = uow.now()
@@ -175,7 +179,8 @@ def pay(
         raise Problem(403, "payer_mismatch", "this order was placed for another user")
     merchant = uow.session.get(Merchant, row.mchid)
     assert merchant is not None
-    fee = fee_for(row.total, merchant.fee_rate_ppm)
+    voucher = _voucher(uow, coupon_id, user_id, row)
+    plan = _plan(row, merchant.fee_rate_ppm, user_id, voucher)
     transaction_id = new_transaction_id(now)
     try:
         with uow.session.begin_nested():
@@ -190,24 +195,21 @@ def pay(
                     transaction_id=transaction_id,
                     payer_openid=openid,
                     payer_user_id=user_id,
-                    payer_total=row.total,
-                    fee=fee,
+                    payer_total=plan.payer_total,
+                    fee=plan.fee,
+                    coupon_id=voucher.coupon_id if voucher else None,
+                    coupon_amount=voucher.amount if voucher else None,
+                    promotion_detail=json.dumps(plan.promotion, ensure_ascii=False) if voucher else None,
                     success_time=now,
                 )
             )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 raise _AlreadyPaid
-            legs = [
-                (wallet_account(user_id), -row.total),
-                (merchant_pending_account(row.mchid), row.total - fee),
-            ]
-            if fee:
-                legs.append((PLATFORM_FEES, fee))
             posted = ledger.post(
                 uow.session,
                 key=f"payment:{row.id}",
                 kind="payment",
-                legs=legs,
+                legs=plan.legs,
                 now=now,
                 memo=f"{row.mchid} {row.out_trade_no}",
             )
@@ -215,7 +217,9 @@ def pay(
                 raise _AlreadyPaid
     except _AlreadyPaid:
         raise Problem(409, "order_paid", f"order {row.out_trade_no} is already paid") from None
-    except ledger.InsufficientFunds:
+    except ledger.InsufficientFunds as short:
+        if short.code != wallet_account(user_id):
+            raise Problem(409, "coupon_unusable", "the voucher's stock has no budget left") from None
         row.trade_state = TradeState.PAYERROR.value
         return PaymentResult(
             TradeState.PAYERROR,
@@ -226,6 +230,7 @@ def pay(
             err_code_des="余额不足",
         )
     uow.session.refresh(row)
+    resource = transaction_json(row, now)
     notifications.enqueue(
         uow,
         mchid=row.mchid,
@@ -234,8 +239,10 @@ def pay(
         summary="支付成功",
         original_type="transaction",
         subject=row.out_trade_no,
-        resource=transaction_json(row, now),
+        resource=resource,
     )
+    if voucher is not None:
+        _voucher_used(uow, voucher, row.mchid, transaction_id)
     uow.publish(
         PaymentSucceeded(
             mchid=row.mchid,
@@ -248,6 +255,85 @@ def pay(
     return PaymentResult(
         TradeState.SUCCESS, row.mchid, row.out_trade_no, row.total, transaction_id=transaction_id
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    payer_total: int
+    fee: int
+    legs: list[tuple[str, int]]
+    promotion: list[dict[str, object]]
+
+
+def _voucher(
+    uow: UnitOfWork, coupon_id: str | None, user_id: int, row: Transaction
+) -> coupons.AppliedCoupon | None:
+    if not coupon_id:
+        return None
+    try:
+        voucher = coupons.check_for_payment(
+            uow, coupon_id=coupon_id, user_id=user_id, mchid=row.mchid, total=row.total
+        )
+    except PayError as exc:
+        status = 404 if exc.status == 404 else 409
+        raise Problem(
+            status, "coupon_not_found" if status == 404 else "coupon_unusable", exc.message
+        ) from None
+    if voucher.amount >= row.total:
+        raise Problem(
+            409, "coupon_unusable", "the voucher is worth the whole order; the payer must pay something"
+        )
+    return voucher
+
+
+def _plan(row: Transaction, fee_rate_ppm: int, user_id: int, voucher: coupons.AppliedCoupon | None) -> _Plan:
+    """Who pays what: the payer pays the total less the voucher; a cash voucher's stock pays the
+    rest to the merchant, a no-cash voucher is the merchant's own discount."""
+    discount = voucher.amount if voucher else 0
+    payer_total = row.total - discount
+    settled = payer_total if voucher and voucher.no_cash else row.total
+    fee = fee_for(settled, fee_rate_ppm)
+    legs = [(wallet_account(user_id), -payer_total), (merchant_pending_account(row.mchid), settled - fee)]
+    if fee:
+        legs.append((PLATFORM_FEES, fee))
+    promotion: list[dict[str, object]] = []
+    if voucher:
+        if not voucher.no_cash:
+            legs.append((coupons.budget_account(voucher.stock_id), -discount))
+        promotion.append(
+            {
+                "coupon_id": voucher.coupon_id,
+                "name": voucher.name,
+                "scope": "GLOBAL",
+                "type": "NOCASH" if voucher.no_cash else "CASH",
+                "amount": discount,
+                "stock_id": voucher.stock_id,
+                "wechatpay_contribute": 0,
+                "merchant_contribute": discount if voucher.no_cash else 0,
+                "other_contribute": 0 if voucher.no_cash else discount,
+                "currency": "CNY",
+            }
+        )
+    return _Plan(payer_total, fee, [(account, amount) for account, amount in legs if amount], promotion)
+
+
+def _voucher_used(uow: UnitOfWork, voucher: coupons.AppliedCoupon, mchid: str, transaction_id: str) -> None:
+    coupon = coupons.mark_used(uow, coupon_id=voucher.coupon_id, mchid=mchid, transaction_id=transaction_id)
+    stock = uow.session.get(CouponStock, coupon.stock_id)
+    assert stock is not None
+    creator = uow.session.get(Merchant, stock.creator_mchid)
+    assert creator is not None
+    if creator.coupon_notify_url:
+        notifications.enqueue(
+            uow,
+            mchid=creator.mchid,
+            notify_url=creator.coupon_notify_url,
+            event_type="COUPON.USE",
+            summary="代金券核销通知",
+            original_type="coupon",
+            subject=coupon.coupon_id,
+            resource=coupons.coupon_json(uow, coupon),
+        )
 
 
 class _AlreadyPaid(Exception):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import secrets
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
-from yuanzi.pay import ledger, notifications
+from yuanzi.pay import coupons, ledger, notifications
 from yuanzi.pay.errors import PayError, param_error
 from yuanzi.pay.events import RefundSettled
 from yuanzi.pay.models import Refund, Transaction
@@ -104,13 +105,14 @@ def create_refund(*, uow: UnitOfWork, request: RefundRequest) -> Refund:
             Refund.transaction_pk == order.id, Refund.status.in_(_COMMITTED)
         )
     ).one()
+    refunded = int(refunded)  # SUM over BIGINT is NUMERIC (Decimal) on PostgreSQL
     if refunds >= MAX_REFUNDS_PER_ORDER:
         raise PayError(403, "REQUEST_BLOCKED", f"一笔订单最多部分退款{MAX_REFUNDS_PER_ORDER}次")
     if request.refund > order.total - refunded:
         issue = "订单已全额退款" if refunded == order.total else "申请退款金额超过订单可退金额"
         raise PayError(400, "INVALID_REQUEST", issue)
-    fee_before = _fee_share(order.fee, refunded, order.total)
-    fee_after = _fee_share(order.fee, refunded + request.refund, order.total)
+    fee_before = _share(order.fee, refunded, order.total)
+    fee_after = _share(order.fee, refunded + request.refund, order.total)
     refund = Refund(
         mchid=request.mchid,
         out_refund_no=request.out_refund_no,
@@ -123,6 +125,8 @@ def create_refund(*, uow: UnitOfWork, request: RefundRequest) -> Refund:
         total=order.total,
         currency=order.currency,
         fee_refund=fee_after - fee_before,
+        discount_refund=_share(order.coupon_amount or 0, refunded + request.refund, order.total)
+        - _share(order.coupon_amount or 0, refunded, order.total),
         status=PROCESSING,
         created_at=now,
     )
@@ -149,8 +153,16 @@ def _existing(uow: UnitOfWork, request: RefundRequest, order_pk: int) -> Refund 
     return existing
 
 
-def _fee_share(fee: int, refunded: int, total: int) -> int:
-    return (fee * refunded * 2 + total) // (total * 2)  # round half up
+def _share(part: int, refunded: int, total: int) -> int:
+    """The share of `part` (the fee, the voucher) that `refunded` of `total` carries, rounded half
+    up; differences of these cumulative shares add up to exactly `part` on a full refund."""
+    return (part * refunded * 2 + total) // (total * 2)
+
+
+def _voucher_is_cash(order: Transaction) -> bool:
+    """Whether the order's voucher was paid from a stock budget (CASH) rather than by the merchant."""
+    detail = json.loads(order.promotion_detail) if order.promotion_detail else []
+    return bool(detail) and detail[0].get("type") == "CASH"
 
 
 def find_refund(uow: UnitOfWork, *, mchid: str, out_refund_no: str) -> Refund:
@@ -167,6 +179,7 @@ def refund_json(uow: UnitOfWork, refund: Refund) -> dict[str, Any]:
     """The refund as the refund APIs and REFUND.* notifications describe it."""
     order = uow.session.get(Transaction, refund.transaction_pk)
     assert order is not None
+    cash = _voucher_is_cash(order)
     body: dict[str, Any] = {
         "refund_id": refund.refund_id,
         "out_refund_no": refund.out_refund_no,
@@ -180,10 +193,10 @@ def refund_json(uow: UnitOfWork, refund: Refund) -> dict[str, Any]:
             "total": refund.total,
             "refund": refund.refund,
             "payer_total": order.payer_total or refund.total,
-            "payer_refund": refund.refund,
-            "settlement_total": refund.total,
-            "settlement_refund": refund.refund,
-            "discount_refund": 0,
+            "payer_refund": refund.refund - refund.discount_refund,
+            "settlement_total": refund.total - (0 if cash else order.coupon_amount or 0),
+            "settlement_refund": refund.refund - (0 if cash else refund.discount_refund),
+            "discount_refund": refund.discount_refund,
             "currency": refund.currency,
             "from": [],
         },
@@ -200,16 +213,25 @@ def _settle(uow: UnitOfWork, refund: Refund) -> None:
     now = uow.now()
     order = uow.session.get(Transaction, refund.transaction_pk)
     assert order is not None
-    from_merchant = refund.refund - refund.fee_refund
+    cash = _voucher_is_cash(order)
+    to_payer = refund.refund - refund.discount_refund
+    # A cash voucher's share goes back to its stock budget and the merchant had received it;
+    # a no-cash voucher was the merchant's own discount, so the merchant only returns what was paid.
+    from_merchant = (refund.refund if cash else to_payer) - refund.fee_refund
     pending = ledger.balance(uow.session, merchant_pending_account(refund.mchid))
     from_pending = min(from_merchant, max(pending, 0))
-    legs = [(wallet_account(order.payer_user_id or 0), refund.refund)]
+    legs = [(wallet_account(order.payer_user_id or 0), to_payer)]
+    if cash and refund.discount_refund:
+        assert order.promotion_detail is not None
+        stock_id = json.loads(order.promotion_detail)[0]["stock_id"]
+        legs.append((coupons.budget_account(stock_id), refund.discount_refund))
     if from_pending:
         legs.append((merchant_pending_account(refund.mchid), -from_pending))
     if from_merchant - from_pending:
         legs.append((merchant_available_account(refund.mchid), -(from_merchant - from_pending)))
     if refund.fee_refund:
         legs.append((PLATFORM_FEES, -refund.fee_refund))
+    legs = [(account, amount) for account, amount in legs if amount]
     try:
         with uow.session.begin_nested():
             ledger.post(

@@ -85,6 +85,7 @@ class PayBody(Strict):
     prepay_id: StrictStr | None = Field(default=None, max_length=64)
     code_url: StrictStr | None = Field(default=None, max_length=128)
     h5_url: StrictStr | None = Field(default=None, max_length=512)
+    coupon_id: StrictStr | None = Field(default=None, max_length=32)
 
 
 class FailNextBody(Strict):
@@ -92,9 +93,12 @@ class FailNextBody(Strict):
 
 
 @router.get("/users/{user_id}/wallet")
-def wallet(user_id: int, uow: UoW) -> dict[str, int]:
-    """The user's wallet balance (fen)."""
-    return {"balance": pay_service.wallet_balance(uow=uow, user_id=user_id)}
+def wallet(user_id: int, uow: UoW) -> dict[str, Any]:
+    """The user's wallet balance (fen) and vouchers."""
+    return {
+        "balance": pay_service.wallet_balance(uow=uow, user_id=user_id),
+        "coupons": pay_service.user_coupons(uow=uow, user_id=user_id),
+    }
 
 
 @router.post("/users/{user_id}/wallet/topup")
@@ -109,7 +113,12 @@ def topup(user_id: int, body: TopupBody, uow: UoW) -> dict[str, int]:
 def pay(user_id: int, body: PayBody, uow: UoW) -> dict[str, Any]:
     """Act as the user confirming payment of an order (prepay_id, Native code_url or H5 h5_url)."""
     result = pay_service.pay(
-        uow=uow, user_id=user_id, prepay_id=body.prepay_id, code_url=body.code_url, h5_url=body.h5_url
+        uow=uow,
+        user_id=user_id,
+        prepay_id=body.prepay_id,
+        code_url=body.code_url,
+        h5_url=body.h5_url,
+        coupon_id=body.coupon_id,
     )
     uow.commit()
     answer: dict[str, Any] = {

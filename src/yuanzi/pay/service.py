@@ -6,10 +6,13 @@ commits.
 
 from __future__ import annotations
 
+from typing import Any
+
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.pay import ledger, notifications, refunds
 from yuanzi.pay.checkout import OrderSheet, order_sheet, verify_payment_request
+from yuanzi.pay.coupons import user_coupons as _user_coupons
 from yuanzi.pay.ledger import Movement
 from yuanzi.pay.merchants import (
     MerchantInfo,
@@ -62,12 +65,18 @@ __all__ = [
     "replay_notification",
     "rotate_platform_certificate",
     "topup",
+    "user_coupons",
     "verify_payment_request",
     "wallet_balance",
     "wallet_history",
     "withdraw",
     "workers",
 ]
+
+
+def user_coupons(*, uow: UnitOfWork, user_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    """The user's vouchers, newest first (coupon_id, stock_id, coupon_name, status, amounts, times)."""
+    return _user_coupons(uow, user_id=user_id, limit=limit)
 
 
 def check_books(*, uow: UnitOfWork) -> ledger.BooksReport:

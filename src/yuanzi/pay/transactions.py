@@ -286,7 +286,7 @@ def transaction_json(row: Transaction, now: dt.datetime) -> dict[str, Any]:
         "trade_state_desc": TRADE_STATE_DESC[state],
         "amount": {"total": row.total, "currency": row.currency, "payer_currency": row.currency},
         "payer": {"openid": row.payer_openid} if row.payer_openid else {},
-        "promotion_detail": [],
+        "promotion_detail": json.loads(row.promotion_detail) if row.promotion_detail else [],
     }
     if row.attach is not None:
         body["attach"] = row.attach
