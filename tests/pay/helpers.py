@@ -4,6 +4,7 @@ the SDKs) do, and checks response signatures, without using yuanzi's own protoco
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import time
 import uuid
@@ -145,3 +146,57 @@ def wechatpay_public_key(merchant: MerchantKeys) -> rsa.RSAPublicKey:
     key = serialization.load_pem_public_key(merchant.data["public_key"].encode())
     assert isinstance(key, rsa.RSAPublicKey)
     return key
+
+
+# Vouchers
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def now(client: TestClient) -> dt.datetime:
+    return dt.datetime.fromtimestamp(client.get("/sandbox/clock").json()["timestamp"], BEIJING)
+
+
+def stock_body(
+    client: TestClient, merchant: MerchantKeys, no: str = "STOCK0001", **change: Any
+) -> dict[str, Any]:
+    start = now(client)
+    body: dict[str, Any] = {
+        "stock_name": "满10减3",
+        "belong_merchant": merchant.mchid,
+        "available_begin_time": start.isoformat(),
+        "available_end_time": (start + dt.timedelta(days=7)).isoformat(),
+        "stock_use_rule": {"max_coupons": 3, "max_amount": 900, "max_coupons_per_user": 2},
+        "coupon_use_rule": {"fixed_normal_coupon": {"coupon_amount": 300, "transaction_minimum": 1_000}},
+        "no_cash": False,
+        "stock_type": "NORMAL",
+        "out_request_no": no,
+    }
+    return body | change
+
+
+def running_stock(client: TestClient, merchant: MerchantKeys, **change: Any) -> str:
+    created = call(
+        client, merchant, "POST", "/v3/marketing/favor/coupon-stocks", stock_body(client, merchant, **change)
+    )
+    assert created.status_code == 200, created.text
+    stock_id = str(created.json()["stock_id"])
+    started = call(
+        client,
+        merchant,
+        "POST",
+        f"/v3/marketing/favor/stocks/{stock_id}/start",
+        {"stock_creator_mchid": merchant.mchid},
+    )
+    assert started.status_code == 200, started.text
+    return stock_id
+
+
+def send(client: TestClient, merchant: MerchantKeys, stock_id: str, openid: str, no: str) -> Any:
+    body = {
+        "stock_id": stock_id,
+        "out_request_no": no,
+        "appid": merchant.data["appid"],
+        "stock_creator_mchid": merchant.mchid,
+    }
+    return call(client, merchant, "POST", f"/v3/marketing/favor/users/{openid}/coupons", body)

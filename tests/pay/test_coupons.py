@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -10,67 +9,25 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.identity.helpers import make_user
-from tests.pay.helpers import MerchantKeys, call, make_merchant, openid_of, order_body
+from tests.pay.helpers import (
+    MerchantKeys,
+    call,
+    make_merchant,
+    openid_of,
+    order_body,
+    running_stock,
+    send,
+    stock_body,
+)
 from yuanzi.core import crypto
 from yuanzi.core.runtime import Runtime
 from yuanzi.pay import ledger, notifications, refunds
 from yuanzi.pay.notifications import PostResult
 
-BEIJING = dt.timezone(dt.timedelta(hours=8))
-
 
 @pytest.fixture
 def merchant(client: TestClient) -> MerchantKeys:
     return make_merchant(client, "券商户")
-
-
-def now(client: TestClient) -> dt.datetime:
-    return dt.datetime.fromtimestamp(client.get("/sandbox/clock").json()["timestamp"], BEIJING)
-
-
-def stock_body(
-    client: TestClient, merchant: MerchantKeys, no: str = "STOCK0001", **change: Any
-) -> dict[str, Any]:
-    start = now(client)
-    body: dict[str, Any] = {
-        "stock_name": "满10减3",
-        "belong_merchant": merchant.mchid,
-        "available_begin_time": start.isoformat(),
-        "available_end_time": (start + dt.timedelta(days=7)).isoformat(),
-        "stock_use_rule": {"max_coupons": 3, "max_amount": 900, "max_coupons_per_user": 2},
-        "coupon_use_rule": {"fixed_normal_coupon": {"coupon_amount": 300, "transaction_minimum": 1_000}},
-        "no_cash": False,
-        "stock_type": "NORMAL",
-        "out_request_no": no,
-    }
-    return body | change
-
-
-def running_stock(client: TestClient, merchant: MerchantKeys, **change: Any) -> str:
-    created = call(
-        client, merchant, "POST", "/v3/marketing/favor/coupon-stocks", stock_body(client, merchant, **change)
-    )
-    assert created.status_code == 200, created.text
-    stock_id = str(created.json()["stock_id"])
-    started = call(
-        client,
-        merchant,
-        "POST",
-        f"/v3/marketing/favor/stocks/{stock_id}/start",
-        {"stock_creator_mchid": merchant.mchid},
-    )
-    assert started.status_code == 200, started.text
-    return stock_id
-
-
-def send(client: TestClient, merchant: MerchantKeys, stock_id: str, openid: str, no: str) -> Any:
-    body = {
-        "stock_id": stock_id,
-        "out_request_no": no,
-        "appid": merchant.data["appid"],
-        "stock_creator_mchid": merchant.mchid,
-    }
-    return call(client, merchant, "POST", f"/v3/marketing/favor/users/{openid}/coupons", body)
 
 
 def budget(app_runtime: Runtime, stock_id: str) -> int:

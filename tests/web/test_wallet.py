@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from fastapi.testclient import TestClient
 
-from tests.pay.helpers import MerchantKeys, call, make_merchant, openid_of, order_body
+from tests.pay.helpers import MerchantKeys, call, make_merchant, openid_of, order_body, running_stock, send
 from tests.web.helpers import csrf_token, sign_up
 
 
@@ -142,3 +142,25 @@ def test_payment_screens_need_a_signed_in_user(client: TestClient) -> None:
     for path in ("/me/wallet", "/scan", "/pay/h5?prepay_id=wx1"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303, path
+
+
+def test_the_sheet_offers_usable_vouchers_and_applies_the_chosen_one(client: TestClient) -> None:
+    merchant = make_merchant(client, "券店")
+    user_id = sign_up(client, "小券")
+    topup(client, "20")
+    stock_id = running_stock(client, merchant)
+    coupon_id = send(
+        client, merchant, stock_id, openid_of(client, user_id, merchant.app), "WEBCOUPON1"
+    ).json()["coupon_id"]
+    prepay_id = jsapi_order(client, merchant, user_id, 1_500)
+    sheet = client.get("/pay/request", params=request_payment_params(merchant, prepay_id))
+    assert 'id="pay-vouchers"' in sheet.text
+    assert coupon_id in sheet.text
+    paid = client.post(
+        "/pay/confirm",
+        data={"csrf_token": csrf_token(client, "/me"), "prepay_id": prepay_id, "coupon_id": coupon_id},
+    )
+    assert "支付成功" in paid.text
+    assert "8.00" in paid.text  # 20.00 − (15.00 − 3.00)
+    wallet = client.get("/me/wallet")
+    assert "已使用" in wallet.text

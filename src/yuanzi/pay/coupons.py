@@ -353,3 +353,18 @@ def user_coupons(uow: UnitOfWork, *, user_id: int, limit: int = 50) -> list[dict
         select(Coupon).where(Coupon.user_id == user_id).order_by(Coupon.created_at.desc()).limit(limit)
     )
     return [coupon_json(uow, row) for row in rows]
+
+
+def usable_for(uow: UnitOfWork, *, user_id: int, mchid: str, total: int) -> list[dict[str, Any]]:
+    """The user's vouchers that could pay part of an order of `mchid` for `total`, best first."""
+    usable = []
+    for coupon in uow.session.scalars(
+        select(Coupon).where(Coupon.user_id == user_id, Coupon.status == SENDED)
+    ):
+        try:
+            check_for_payment(uow, coupon_id=coupon.coupon_id, user_id=user_id, mchid=mchid, total=total)
+        except PayError:
+            continue
+        if coupon.amount < total:
+            usable.append(coupon_json(uow, coupon))
+    return sorted(usable, key=lambda c: -int(c["normal_coupon_information"]["coupon_amount"]))

@@ -12,6 +12,7 @@ from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.pay import ledger, notifications, refunds
 from yuanzi.pay.checkout import OrderSheet, order_sheet, verify_payment_request
+from yuanzi.pay.coupons import usable_for as _usable_for
 from yuanzi.pay.coupons import user_coupons as _user_coupons
 from yuanzi.pay.ledger import Movement
 from yuanzi.pay.merchants import (
@@ -65,6 +66,7 @@ __all__ = [
     "replay_notification",
     "rotate_platform_certificate",
     "topup",
+    "usable_coupons",
     "user_coupons",
     "verify_payment_request",
     "wallet_balance",
@@ -77,6 +79,11 @@ __all__ = [
 def user_coupons(*, uow: UnitOfWork, user_id: int, limit: int = 50) -> list[dict[str, Any]]:
     """The user's vouchers, newest first (coupon_id, stock_id, coupon_name, status, amounts, times)."""
     return _user_coupons(uow, user_id=user_id, limit=limit)
+
+
+def usable_coupons(*, uow: UnitOfWork, user_id: int, mchid: str, total: int) -> list[dict[str, Any]]:
+    """The user's vouchers usable on an order of `mchid` for `total` fen, largest first."""
+    return _usable_for(uow, user_id=user_id, mchid=mchid, total=total)
 
 
 def check_books(*, uow: UnitOfWork) -> ledger.BooksReport:

@@ -32,7 +32,19 @@ def _sheet_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     balance = pay_service.wallet_balance(uow=uow, user_id=user.user_id)
-    ctx = {"tab": None, "user": user, "sheet": sheet, "balance": balance, "error": error}
+    vouchers = (
+        pay_service.usable_coupons(uow=uow, user_id=user.user_id, mchid=sheet.mchid, total=sheet.total)
+        if sheet is not None and sheet.payable
+        else []
+    )
+    ctx = {
+        "tab": None,
+        "user": user,
+        "sheet": sheet,
+        "balance": balance,
+        "error": error,
+        "vouchers": vouchers,
+    }
     return page(request, "client/pay_sheet.html", ctx, status_code=status_code)
 
 
@@ -103,9 +115,13 @@ def scan(request: Request, code_url: str = "") -> Response:
 
 @router.post("/pay/confirm", response_class=HTMLResponse, response_model=None)
 def confirm(
-    request: Request, csrf_token: FormStr = "", prepay_id: FormStr = "", code_url: FormStr = ""
+    request: Request,
+    csrf_token: FormStr = "",
+    prepay_id: FormStr = "",
+    code_url: FormStr = "",
+    coupon_id: FormStr = "",
 ) -> Response:
-    """The payer confirms the sheet: pay from the wallet."""
+    """The payer confirms the sheet: pay from the wallet (and a voucher, if chosen)."""
     try:
         session.check_csrf(request, csrf_token)
     except session.CsrfRejected:
@@ -116,7 +132,11 @@ def confirm(
             return redirect(request, "/")
         try:
             result = pay_service.pay(
-                uow=uow, user_id=user.user_id, prepay_id=prepay_id or None, code_url=code_url or None
+                uow=uow,
+                user_id=user.user_id,
+                prepay_id=prepay_id or None,
+                code_url=code_url or None,
+                coupon_id=coupon_id or None,
             )
         except Problem as exc:
             uow.rollback()
@@ -151,6 +171,7 @@ def _wallet(request: Request, uow: UnitOfWork, user: identity_service.UserInfo, 
         "user": user,
         "balance": pay_service.wallet_balance(uow=uow, user_id=user.user_id),
         "history": pay_service.wallet_history(uow=uow, user_id=user.user_id, limit=HISTORY_SHOWN),
+        "vouchers": pay_service.user_coupons(uow=uow, user_id=user.user_id),
         "error": None,
         "replace_url": "/me/wallet",
         **extra,
