@@ -280,3 +280,38 @@ class Coupon(Base):
         Index("ix_pay_coupons_user", "user_id", "status"),
         Index("ix_pay_coupons_stock_user", "stock_id", "user_id"),
     )
+
+
+class CollectionCode(Base):
+    """A static collection code (收款码): anyone who scans it pays its owner any amount."""
+
+    __tablename__ = "pay_collection_codes"
+
+    code_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    # Exactly one owner: a merchant (the money lands in its pending balance, less the fee) or a
+    # person (个人收款码: it lands in their wallet).
+    owner_mchid: Mapped[str | None] = mapped_column(String(32), ForeignKey("pay_merchants.mchid"))
+    owner_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_pay_collection_codes_mchid", "owner_mchid"),)
+
+
+class Collection(Base):
+    """One payment made through a collection code."""
+
+    __tablename__ = "pay_collections"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    code_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("pay_collection_codes.code_id"), nullable=False
+    )
+    payer_user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    fee: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    remark: Mapped[str | None] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_pay_collections_code", "code_id", "created_at"),)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -197,3 +198,66 @@ def withdraw(mchid: str, body: WithdrawBody, uow: UoW) -> dict[str, int]:
     held = pay_service.withdraw(uow=uow, mchid=mchid, amount=body.amount)
     uow.commit()
     return {"pending": held.pending, "available": held.available}
+
+
+class NewCodeBody(Strict):
+    name: StrictStr = Field(min_length=1, max_length=64)
+    mchid: StrictStr | None = Field(default=None, max_length=32)
+    user_id: StrictInt | None = None
+
+
+class CodePaymentBody(Strict):
+    user_id: StrictInt
+    amount: StrictInt
+    remark: StrictStr | None = Field(default=None, max_length=64)
+    idempotency_key: StrictStr | None = Field(default=None, min_length=8, max_length=64)
+
+
+def _code_json(request: Request, code: pay_service.CodeInfo) -> dict[str, Any]:
+    url = f"{str(request.base_url).rstrip('/')}/collect/{code.code_id}"
+    return {
+        "code_id": code.code_id,
+        "name": code.name,
+        "mchid": code.owner_mchid,
+        "user_id": code.owner_user_id,
+        "url": url,
+        "png_url": url + ".png",
+        "svg_url": url + ".svg",
+        "payments": code.payments,
+        "collected": code.collected,
+    }
+
+
+@router.post("/collection-codes", status_code=201)
+def create_collection_code(body: NewCodeBody, uow: UoW, request: Request) -> dict[str, Any]:
+    """Issue a collection code (收款码) to a merchant (mchid) or a person (user_id)."""
+    code = pay_service.create_code(uow=uow, name=body.name, mchid=body.mchid, user_id=body.user_id)
+    uow.commit()
+    return _code_json(request, code)
+
+
+@router.get("/collection-codes/{code_id}")
+def collection_code(code_id: str, uow: UoW, request: Request) -> dict[str, Any]:
+    """A code with the number of payments and the amount collected."""
+    return _code_json(request, pay_service.get_code(uow=uow, code_id=code_id))
+
+
+@router.post("/collection-codes/{code_id}/pay")
+def pay_collection_code(code_id: str, body: CodePaymentBody, uow: UoW) -> dict[str, Any]:
+    """Act as a user who scanned the code and paid `amount` fen."""
+    result = pay_service.pay_code(
+        uow=uow,
+        code_id=code_id,
+        user_id=body.user_id,
+        amount=body.amount,
+        remark=body.remark,
+        idempotency_key=body.idempotency_key or uuid.uuid4().hex,
+    )
+    uow.commit()
+    return {
+        "collection_id": result.collection_id,
+        "amount": result.amount,
+        "payee": result.payee,
+        "replayed": result.replayed,
+        "balance": pay_service.wallet_balance(uow=uow, user_id=body.user_id),
+    }

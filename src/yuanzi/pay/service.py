@@ -12,6 +12,7 @@ from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.pay import ledger, notifications, refunds
 from yuanzi.pay.checkout import OrderSheet, order_sheet, verify_payment_request
+from yuanzi.pay.collection import CodeInfo, CollectionResult, create_code, get_code, list_codes, pay_code
 from yuanzi.pay.coupons import usable_for as _usable_for
 from yuanzi.pay.coupons import user_coupons as _user_coupons
 from yuanzi.pay.ledger import Movement
@@ -44,6 +45,8 @@ from yuanzi.pay.payments import (
 )
 
 __all__ = [
+    "CodeInfo",
+    "CollectionResult",
     "MerchantBalance",
     "MerchantInfo",
     "Movement",
@@ -53,15 +56,19 @@ __all__ = [
     "PaymentResult",
     "PlatformCertificate",
     "check_books",
+    "create_code",
     "create_merchant",
     "fail_next_notifications",
+    "get_code",
     "get_merchant",
     "get_notification",
+    "list_codes",
     "list_merchants",
     "list_notifications",
     "merchant_balance",
     "order_sheet",
     "pay",
+    "pay_code",
     "register_api_key",
     "replay_notification",
     "rotate_platform_certificate",
