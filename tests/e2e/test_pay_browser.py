@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, expect
 from wechatpayv3 import WeChatPay, WeChatPayType
 
 from tests.compat.merchant_server import MerchantServer, shop
-from tests.e2e.screens import PHONE, screenshot
+from tests.e2e.screens import DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.e2e
 __all__ = ["shop"]
@@ -96,6 +96,11 @@ def test_a_browser_payment_notifies_the_merchant(
 
     callback = shop.wait_for("TRANSACTION.SUCCESS")
     assert callback["resource"]["transaction_id"] == transaction_id
+    console = browser.new_page(viewport=DESKTOP)
+    console.goto(f"{base}/console/merchants/{merchant['mchid']}")
+    expect(console.locator("#orders")).to_contain_text(out_trade_no)
+    expect(console.locator("#notifications")).to_contain_text("DELIVERED")
+    screenshot(console, "console-merchant.png", tmp_path, artifacts)
     assert callback["resource"]["out_trade_no"] == out_trade_no
     assert callback["resource"]["payer"]["openid"] == openid
     assert callback["resource"]["amount"]["payer_total"] == 1_800

@@ -43,6 +43,7 @@ from yuanzi.pay.payments import (
     wallet_history,
     withdraw,
 )
+from yuanzi.pay.reports import OrderLine, RefundLine, StockLine, recent_orders, recent_refunds, stocks
 
 __all__ = [
     "CodeInfo",
@@ -52,9 +53,12 @@ __all__ = [
     "Movement",
     "NewMerchant",
     "NotificationInfo",
+    "OrderLine",
     "OrderSheet",
     "PaymentResult",
     "PlatformCertificate",
+    "RefundLine",
+    "StockLine",
     "check_books",
     "create_code",
     "create_merchant",
@@ -69,9 +73,12 @@ __all__ = [
     "order_sheet",
     "pay",
     "pay_code",
+    "recent_orders",
+    "recent_refunds",
     "register_api_key",
     "replay_notification",
     "rotate_platform_certificate",
+    "stocks",
     "topup",
     "usable_coupons",
     "user_coupons",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from yuanzi.web import assets, client, collect, console, wallet
+from yuanzi.web import assets, client, collect, console, merchant_console, wallet
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
 router.include_router(client.router)
 router.include_router(console.router)
+router.include_router(merchant_console.router)
 router.include_router(wallet.router)
 router.include_router(collect.router)
