@@ -10,7 +10,7 @@ from typing import Any
 
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
-from yuanzi.pay import ledger, notifications, refunds
+from yuanzi.pay import ledger, notifications, refunds, settlement
 from yuanzi.pay.checkout import OrderSheet, order_sheet, verify_payment_request
 from yuanzi.pay.collection import CodeInfo, CollectionResult, create_code, get_code, list_codes, pay_code
 from yuanzi.pay.coupons import usable_for as _usable_for
@@ -106,8 +106,10 @@ def check_books(*, uow: UnitOfWork) -> ledger.BooksReport:
 
 
 def workers(uow_factory: UnitOfWorkFactory) -> list[Worker]:
-    """Pay's background work while the server runs: settle refunds, deliver notifications."""
+    """Pay's background work while the server runs: settle refunds, settle merchants' takings
+    (T+1), deliver notifications."""
     return [
         Worker("pay-refunds", lambda: refunds.process_due(uow_factory), interval=0.5, batch=50),
+        Worker("pay-settlement", lambda: settlement.settle_due(uow_factory), interval=5.0, batch=1_000_000),
         Worker("pay-notifications", lambda: notifications.deliver_due(uow_factory), interval=0.5, batch=50),
     ]
