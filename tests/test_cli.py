@@ -68,6 +68,11 @@ def test_demo_seeding_is_idempotent(env: Path) -> None:
     assert json.loads((env / "demo-credentials.json").read_text()) == credentials
     users = runner.invoke(cli, ["user", "create", "--nickname", "probe", "--json"])
     assert json.loads(users.stdout)["user_id"] == 6  # five demo users, none made twice
+    [merchant] = credentials["merchants"].values()
+    assert merchant["private_key"].startswith("-----BEGIN PRIVATE KEY-----")
+    assert f"mchid {merchant['mchid']}" in first.output
+    books = runner.invoke(cli, ["pay", "ledger", "check", "--json"])
+    assert json.loads(books.stdout)["transactions"] == 5  # one top-up per demo user, not repeated
 
 
 def test_migrate_is_idempotent(env: Path) -> None:

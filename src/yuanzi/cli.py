@@ -100,6 +100,11 @@ def demo(
         table.add_row(name, cred["type"], cred["appid"], cred["secret"])
     console.print(table)
     console.print("Users: " + ", ".join(f"{u['nickname']} (#{u['user_id']})" for u in world["users"]))
+    for name, keys in world["merchants"].items():
+        console.print(
+            f"Merchant: {name} mchid {keys['mchid']} (appid {keys['appid']}), collection code "
+            f"/collect/{keys['collection_code']}; keys in {settings.data_dir / 'demo-credentials.json'}"
+        )
     runtime.engine.dispose()
     if not seed_only:
         _serve(settings)

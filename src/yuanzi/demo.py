@@ -1,7 +1,9 @@
-"""The demo world `yuanzi demo` seeds: users and apps now; each component adds its own later.
+"""The demo world `yuanzi demo` seeds: users with money in their wallets, apps, a WeChat Pay
+merchant with a collection code; each component adds its own as it arrives.
 
-Idempotent: each thing is looked up by its name before it is made. App secrets are shown only at
-creation, so the demo keeps the ones it made in `<data_dir>/demo-credentials.json` to print again.
+Idempotent: each thing is looked up by its name before it is made. App secrets and merchant
+keys are shown only at creation, so the demo keeps the ones it made in
+`<data_dir>/demo-credentials.json` to print again.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from yuanzi.core.runtime import Runtime
+from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
+from yuanzi.pay import service as pay_service
 
 DEMO_USERS = ("张伟 Zhang Wei", "李娜 Li Na", "王芳 Wang Fang", "陈杰 Chen Jie", "Demo Merchant 商户")
 DEMO_APPS = (
@@ -21,6 +25,8 @@ DEMO_APPS = (
     ("web", "原子官网 Yuanzi Web"),
 )
 DEMO_DEVELOPER = "原子演示 Yuanzi Demo"
+DEMO_MERCHANT = ("咖啡小店 Coffee Shop", "咖啡点单 Coffee Order")  # (merchant, its mini program)
+DEMO_WALLET = 50_000  # fen each demo user starts with
 
 
 def seed(runtime: Runtime, data_dir: Path) -> dict[str, Any]:
@@ -50,8 +56,30 @@ def seed(runtime: Runtime, data_dir: Path) -> dict[str, Any]:
             new = identity_service.create_app(uow=uow, type=app_type, name=name, developer_id=developer_id)
             credentials["apps"][name] = {"appid": new.app.appid, "secret": new.secret, "type": app_type}
             created += 1
+        created += _seed_pay(uow, users, credentials)
         uow.commit()
     data_dir.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))
     credentials_file.chmod(0o600)
-    return {"created": created, "users": users, "apps": credentials["apps"]}
+    return {
+        "created": created,
+        "users": users,
+        "apps": credentials["apps"],
+        "merchants": credentials.get("merchants", {}),
+    }
+
+
+def _seed_pay(uow: UnitOfWork, users: list[dict[str, Any]], credentials: dict[str, Any]) -> int:
+    """Wallet money for each user, and the demo merchant with a collection code."""
+    created = 0
+    for user in users:
+        if not pay_service.wallet_history(uow=uow, user_id=user["user_id"], limit=1):
+            pay_service.topup(uow=uow, user_id=user["user_id"], amount=DEMO_WALLET)
+    name, app_name = DEMO_MERCHANT
+    if any(m.name == name for m in pay_service.list_merchants(uow=uow, limit=500)):
+        return created
+    app = next(a for a in identity_service.list_apps(uow=uow, limit=500) if a.name == app_name)
+    new = pay_service.create_merchant(uow=uow, name=name, appid=app.appid)
+    code = pay_service.create_code(uow=uow, name=name, mchid=new.merchant.mchid)
+    credentials.setdefault("merchants", {})[name] = new.to_json() | {"collection_code": code.code_id}
+    return created + 1
