@@ -198,3 +198,15 @@ def test_a_merchant_needs_an_existing_app(client: TestClient) -> None:
     assert response.json()["code"] == "app_not_found"
     assert client.post("/sandbox/merchants", json={"name": "Shop"}).status_code == 422
     assert client.get("/sandbox/merchants").json()["merchants"] == []
+
+
+def test_unknown_v3_paths_and_methods_answer_in_wechat_pays_shape(client: TestClient) -> None:
+    missing = client.get("/v3/no/such/api")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "NOT_FOUND"
+    wrong_method = client.delete("/v3/certificates")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["code"] == "METHOD_NOT_ALLOWED"
+    huge = client.post("/v3/pay/transactions/native", content=b"x" * (1 << 20 + 1))
+    assert huge.status_code == 413
+    assert huge.json()["code"] == "PARAM_ERROR"

@@ -20,6 +20,10 @@ from yuanzi.core.uow import UnitOfWork
 
 # Paths served in the api.weixin.qq.com / qyapi dialects, whose errors are {"errcode", "errmsg"}.
 WX_PREFIXES = ("/sns/", "/cgi-bin/", "/wxa/", "/datacube/", "/qyapi/")
+# WeChat Pay v3 (api.mch.weixin.qq.com): errors are {"code", "message"} with the HTTP status. Pay's
+# own routes render theirs (signed); this covers what no route answers (unknown path, method).
+PAY_V3_PREFIX = "/v3/"
+PAY_V3_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PARAM_ERROR"}
 MAX_JSON_BODY = 1 << 20
 
 
@@ -105,6 +109,12 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         if exc.status_code == 405 and _is_wx_path(request.url.path):
             return wx_error_response(43002, "require POST method")
+        if request.url.path.startswith(PAY_V3_PREFIX):
+            code = PAY_V3_CODES.get(
+                exc.status_code, "SYSTEM_ERROR" if exc.status_code >= 500 else "INVALID_REQUEST"
+            )
+            message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+            return FastJSONResponse({"code": code, "message": message}, status_code=exc.status_code)
         code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "http_error"
         )
@@ -150,6 +160,8 @@ class BodyLimitMiddleware:
         path = scope.get("path", "")
         if _is_wx_path(path):
             response: JSONResponse = wx_error_response(47001, "data format error")
+        elif path.startswith(PAY_V3_PREFIX):
+            response = FastJSONResponse({"code": "PARAM_ERROR", "message": detail}, status_code=413)
         else:
             response = FastJSONResponse(
                 Problem(413, "payload_too_large", detail).to_json(path),
