@@ -8,6 +8,8 @@ Notifications are received by a real HTTP server and opened with the SDK's own `
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import hashlib
 import json
 import uuid
 from pathlib import Path
@@ -233,3 +235,28 @@ def test_vouchers_stock_create_start_send_query_and_use(
     assert used["coupon_id"] == coupon_id
     assert used["status"] == "USED"
     assert ok(wxpay.marketing_favor_coupon_detail(coupon_id=coupon_id, openid=openid))["status"] == "USED"
+
+
+def test_trade_bill_and_download_bill(
+    running_server: str, merchant: dict[str, Any], shop: MerchantServer
+) -> None:
+    wxpay = shop.wxpay = public_key_mode(running_server, merchant, shop.url)
+    user_id, openid = new_payer(running_server, merchant, 1_000)
+    no = uuid.uuid4().hex[:20]
+    prepay_id = ok(
+        wxpay.pay(description="账单测试", out_trade_no=no, amount={"total": 300}, payer={"openid": openid})
+    )["prepay_id"]
+    sandbox(running_server, f"/sandbox/users/{user_id}/pay", {"prepay_id": prepay_id})
+    clock = httpx.get(f"{running_server}/sandbox/clock").json()
+    day = dt.datetime.fromtimestamp(clock["timestamp"], BEIJING).date().isoformat()
+    sandbox(running_server, "/sandbox/clock/advance", {"seconds": 86_400})
+    answer = ok(wxpay.trade_bill(bill_date=day))
+    assert answer["hash_type"] == "SHA1"
+    code, content = wxpay.download_bill(answer["download_url"])
+    assert code == 200
+    assert hashlib.sha1(content, usedforsecurity=False).hexdigest() == answer["hash_value"]
+    assert f"`{no}" in gzip.decompress(content).decode()
+    flow = ok(wxpay.fundflow_bill(bill_date=day))
+    code, content = wxpay.download_bill(flow["download_url"])
+    assert code == 200
+    assert "`收入" in gzip.decompress(content).decode()

@@ -17,7 +17,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import load_pem_x509_certificate
 from fastapi.testclient import TestClient
 
-from tests.identity.helpers import login_code, make_app
+from tests.identity.helpers import login_code, make_app, make_user
+from yuanzi.core.runtime import Runtime
+from yuanzi.pay import refunds
 
 
 @dataclass
@@ -200,3 +202,34 @@ def send(client: TestClient, merchant: MerchantKeys, stock_id: str, openid: str,
         "stock_creator_mchid": merchant.mchid,
     }
     return call(client, merchant, "POST", f"/v3/marketing/favor/users/{openid}/coupons", body)
+
+
+# Bills
+
+
+def today(client: TestClient) -> dt.date:
+    return dt.datetime.fromtimestamp(client.get("/sandbox/clock").json()["timestamp"], BEIJING).date()
+
+
+def a_day_of_business(client: TestClient, merchant: MerchantKeys, app_runtime: Runtime) -> str:
+    """Two payments and a refund today; then the clock moves to tomorrow. Returns today's date."""
+    user = make_user(client)
+    client.post(f"/sandbox/users/{user}/wallet/topup", json={"amount": 10_000})
+    for no, total in (("BILL000001", 1_000), ("BILL000002", 2_550)):
+        code_url = call(
+            client, merchant, "POST", "/v3/pay/transactions/native", order_body(merchant, no, total)
+        ).json()["code_url"]
+        assert (
+            client.post(f"/sandbox/users/{user}/pay", json={"code_url": code_url}).json()["trade_state"]
+            == "SUCCESS"
+        )
+    refund = {
+        "out_trade_no": "BILL000002",
+        "out_refund_no": "BILLREFUND1",
+        "amount": {"refund": 550, "total": 2_550},
+    }
+    call(client, merchant, "POST", "/v3/refund/domestic/refunds", refund)
+    refunds.process_due(app_runtime.plain_uow)
+    day = today(client).isoformat()
+    client.post("/sandbox/clock/advance", json={"seconds": 86_400})
+    return day

@@ -7,8 +7,9 @@ import re
 from fastapi.testclient import TestClient
 
 from tests.identity.helpers import make_app, make_user
-from tests.pay.helpers import call, make_merchant, order_body, running_stock
+from tests.pay.helpers import a_day_of_business, call, make_merchant, order_body, running_stock
 from tests.web.helpers import csrf_token
+from yuanzi.core.runtime import Runtime
 
 
 def test_opening_a_merchant_shows_its_keys_once(client: TestClient) -> None:
@@ -72,3 +73,19 @@ def test_a_merchants_page_lists_its_business(client: TestClient) -> None:
     assert replayed.status_code == 303
     assert client.get(f"/console/merchants/{merchant.mchid}").status_code == 200
     assert client.get("/console/merchants/1900000000").status_code == 404
+
+
+def test_bills_download_from_the_console(client: TestClient, app_runtime: Runtime) -> None:
+    merchant = make_merchant(client, "账单店")
+    day = a_day_of_business(client, merchant, app_runtime)
+    trade = client.get(f"/console/merchants/{merchant.mchid}/bills/trade", params={"bill_date": day})
+    assert trade.status_code == 200
+    assert trade.headers["content-type"].startswith("text/csv")
+    assert "`BILL000001" in trade.text
+    flow = client.get(f"/console/merchants/{merchant.mchid}/bills/fundflow", params={"bill_date": day})
+    assert "`收入" in flow.text
+    future = client.get(
+        f"/console/merchants/{merchant.mchid}/bills/trade", params={"bill_date": "2999-01-01"}
+    )
+    assert future.status_code == 400
+    assert 'id="bill-error"' in future.text

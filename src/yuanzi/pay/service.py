@@ -10,11 +10,12 @@ from typing import Any
 
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
-from yuanzi.pay import ledger, notifications, refunds, settlement
+from yuanzi.pay import ledger, notifications, refunds, settlement, statements
 from yuanzi.pay.checkout import OrderSheet, order_sheet, verify_payment_request
 from yuanzi.pay.collection import CodeInfo, CollectionResult, create_code, get_code, list_codes, pay_code
 from yuanzi.pay.coupons import usable_for as _usable_for
 from yuanzi.pay.coupons import user_coupons as _user_coupons
+from yuanzi.pay.errors import PayError
 from yuanzi.pay.ledger import Movement
 from yuanzi.pay.merchants import (
     MerchantInfo,
@@ -55,10 +56,12 @@ __all__ = [
     "NotificationInfo",
     "OrderLine",
     "OrderSheet",
+    "PayError",
     "PaymentResult",
     "PlatformCertificate",
     "RefundLine",
     "StockLine",
+    "bill_csv",
     "check_books",
     "create_code",
     "create_merchant",
@@ -98,6 +101,14 @@ def user_coupons(*, uow: UnitOfWork, user_id: int, limit: int = 50) -> list[dict
 def usable_coupons(*, uow: UnitOfWork, user_id: int, mchid: str, total: int) -> list[dict[str, Any]]:
     """The user's vouchers usable on an order of `mchid` for `total` fen, largest first."""
     return _usable_for(uow, user_id=user_id, mchid=mchid, total=total)
+
+
+def bill_csv(*, uow: UnitOfWork, mchid: str, kind: str, bill_date: str, type: str) -> str:
+    """A merchant's trade (`kind` "trade") or fund flow ("fundflow") bill of a past day, as CSV."""
+    request = statements.parse_request(
+        kind=kind, mchid=mchid, bill_date=bill_date, type=type, tar_type=None, now=uow.now()
+    )
+    return statements.bill_file(uow, request).content.decode()
 
 
 def check_books(*, uow: UnitOfWork) -> ledger.BooksReport:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
@@ -19,6 +20,7 @@ from yuanzi.web.render import csrf_rejected, page, redirect
 router = APIRouter(prefix="/console")
 FormStr = Annotated[str, Form()]
 ROWS = 50
+BEIJING = dt.timezone(dt.timedelta(hours=8))  # bills are by Beijing day
 
 
 def _merchants(request: Request, uow: UnitOfWork, *, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -74,6 +76,8 @@ def _merchant(
         "stocks": pay_service.stocks(uow=uow, mchid=mchid, limit=ROWS),
         "codes": pay_service.list_codes(uow=uow, mchid=mchid),
         "code_error": None,
+        "bill_error": None,
+        "yesterday": (uow.now().astimezone(BEIJING) - dt.timedelta(days=1)).date().isoformat(),
         "replace_url": f"/console/merchants/{mchid}",
         **context,
     }
@@ -102,6 +106,31 @@ def create_code(request: Request, mchid: str, csrf_token: FormStr = "", name: Fo
             return _merchant(request, uow, mchid, code_error=exc.detail, status_code=exc.status)
         uow.commit()
     return redirect(request, f"/console/merchants/{mchid}#codes")
+
+
+@router.get("/merchants/{mchid}/bills/{kind}", response_model=None)
+def bill(request: Request, mchid: str, kind: str, bill_date: str = "") -> Response:
+    """A trade or fund flow bill of a past day, as the CSV the bill APIs serve."""
+    if kind not in ("trade", "fundflow"):
+        raise Problem(404, "not_found", "bills are trade or fundflow")
+    with runtime(request).uow() as uow:
+        pay_service.get_merchant(uow=uow, mchid=mchid)
+        try:
+            csv = pay_service.bill_csv(
+                uow=uow,
+                mchid=mchid,
+                kind=kind,
+                bill_date=bill_date,
+                type="ALL" if kind == "trade" else "BASIC",
+            )
+        except pay_service.PayError as exc:
+            return _merchant(request, uow, mchid, bill_error=exc.message, status_code=exc.status)
+    filename = f"{kind}bill-{mchid}-{bill_date}.csv"
+    return Response(
+        csv,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.post("/notifications/{notification_id}/replay", response_model=None)
