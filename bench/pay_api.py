@@ -138,6 +138,13 @@ def main() -> None:
                 assert client.get(base + target, headers=headers).status_code == 200
 
             clients = [httpx.Client() for _ in range(args.concurrency)]
+            # The floor of the stack itself: the same server and clients on an endpoint that does
+            # nothing (no signature, no database).
+            health = base + "/healthz"
+            start = time.perf_counter()
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                list(pool.map(lambda i: clients[i % args.concurrency].get(health), range(2 * args.orders)))
+            floor_rps = 2 * args.orders / (time.perf_counter() - start)
             cpu_before = cpu_seconds(server.pid)
             start = time.perf_counter()
             with ThreadPoolExecutor(args.concurrency) as pool:
@@ -161,6 +168,9 @@ def main() -> None:
         f"server CPU:           {server_cpu / elapsed:.0%} of one core, {per_request_cpu:.2f} ms per request"
     )
     print(f"ratio:                {rps / crypto_limit:.2f} of the crypto-bound limit (target ≥ 0.50)")
+    print(f"stack floor:          {floor_rps:,.0f} requests/s on /healthz (no crypto, no database),")
+    print(f"                      {floor_rps / crypto_limit:.2f} of the crypto-bound limit")
+    print(f"signed / floor:       {rps / floor_rps:.2f}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import time
 from typing import Generic, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from yuanzi.core import crypto
@@ -115,7 +115,7 @@ def forget(mchid: str) -> None:
         cache.forget(mchid)
 
 
-def merchant(session: Session, mchid: str) -> MerchantView | None:
+def merchant(session: Session | Connection, mchid: str) -> MerchantView | None:
     """The merchant `mchid`, if it exists."""
     cached = _merchants.get(mchid)
     if cached is not None:
@@ -128,7 +128,7 @@ def merchant(session: Session, mchid: str) -> MerchantView | None:
     return _merchants.put(mchid, mchid, MerchantView(mchid, row.appid, row.apiv3_key, row.signing_mode))
 
 
-def api_key(session: Session, serial_no: str) -> ApiKey | None:
+def api_key(session: Session | Connection, serial_no: str) -> ApiKey | None:
     """The unrevoked merchant API certificate `serial_no`, if there is one."""
     cached = _api_keys.get(serial_no)
     if cached is not None:
@@ -144,7 +144,7 @@ def api_key(session: Session, serial_no: str) -> ApiKey | None:
     return _api_keys.put(serial_no, row.mchid, value)
 
 
-def signer(session: Session, mchid: str, wanted: str) -> Signer | None:
+def signer(session: Session | Connection, mchid: str, wanted: str) -> Signer | None:
     """The platform key named `wanted` (a certificate serial or a PUB_KEY_ID_…), or, when `wanted`
     is a kind ("certificate" / "public_key"), the newest valid key of that kind."""
     cached = _signers.get((mchid, wanted))
@@ -168,7 +168,7 @@ def signer(session: Session, mchid: str, wanted: str) -> Signer | None:
     )
 
 
-def note_signing_mode(session: Session, view: MerchantView, kind: str) -> None:
+def note_signing_mode(session: Session | Connection, view: MerchantView, kind: str) -> None:
     """Remember which kind of platform key answered the merchant's latest request (callbacks use it)."""
     if view.signing_mode == kind:
         return

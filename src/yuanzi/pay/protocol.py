@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from sqlalchemy import Table, delete
+from sqlalchemy import Connection, Table, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -124,19 +124,20 @@ _PRUNE_EVERY = 60.0  # seconds between sweeps of expired nonces (per process)
 _last_prune = 0.0
 
 
-def _record_nonce(session: Session, mchid: str, nonce: str, timestamp: int) -> None:
+def _record_nonce(session: Session | Connection, mchid: str, nonce: str, timestamp: int) -> None:
     global _last_prune
     now = int(time.time())
     if time.monotonic() - _last_prune > _PRUNE_EVERY:
         _last_prune = time.monotonic()
         session.execute(delete(RequestNonce).where(RequestNonce.seen_at < now - 2 * REPLAY_WINDOW))
     values = {"mchid": mchid, "nonce": nonce[:64], "seen_at": max(now, timestamp)}
-    result = session.execute(_INSERT_NONCE[session.get_bind().dialect.name == "postgresql"], values)
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    result = session.execute(_INSERT_NONCE[dialect.name == "postgresql"], values)
     if not inserted(result):
         raise sign_error("nonce_str重复,请求已被处理过", "nonce_str was used before", field="nonce_str")
 
 
-def _signer(session: Session, mchid: str, wechatpay_serial: str) -> keyring.Signer:
+def _signer(session: Session | Connection, mchid: str, wechatpay_serial: str) -> keyring.Signer:
     if wechatpay_serial:
         named = keyring.signer(session, mchid, wechatpay_serial)
         if named is None:
@@ -150,7 +151,13 @@ def _signer(session: Session, mchid: str, wechatpay_serial: str) -> keyring.Sign
 
 
 def authenticate(
-    session: Session, *, method: str, target: str, body: bytes, authorization: str, wechatpay_serial: str
+    session: Session | Connection,
+    *,
+    method: str,
+    target: str,
+    body: bytes,
+    authorization: str,
+    wechatpay_serial: str,
 ) -> Caller:
     """Verify a signed request and remember its nonce; returns the caller, or raises PayError."""
     auth = parse_authorization(authorization)
@@ -198,17 +205,16 @@ def _authenticate_in_own_transaction(rt: Runtime, request: Request, body: bytes)
     query = request.scope.get("query_string", b"").decode("latin-1")
     if query:
         target = f"{target}?{query}"
-    with rt.plain_uow() as uow:
-        caller = authenticate(
-            uow.session,
+    # A Core connection, not an ORM session: this runs on every request and needs no objects.
+    with rt.engine.begin() as connection:
+        return authenticate(
+            connection,
             method=request.method,
             target=target,
             body=body,
             authorization=request.headers.get("authorization", ""),
             wechatpay_serial=request.headers.get("wechatpay-serial", ""),
         )
-        uow.commit()
-    return caller
 
 
 def error_response(error: PayError) -> Response:

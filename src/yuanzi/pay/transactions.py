@@ -80,10 +80,14 @@ class OrderRequest:
 
     def digest(self) -> str:
         """A fingerprint of every parameter, to tell a retry from a reuse of out_trade_no."""
-        fields = dataclasses.asdict(self)
-        fields["time_expire"] = self.time_expire.isoformat() if self.time_expire else None
+        fields = [getattr(self, f.name) for f in _ORDER_FIELDS]
+        fields[_ORDER_FIELDS.index(_TIME_EXPIRE)] = self.time_expire.isoformat() if self.time_expire else None
         canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+_ORDER_FIELDS = dataclasses.fields(OrderRequest)
+_TIME_EXPIRE = next(f for f in _ORDER_FIELDS if f.name == "time_expire")
 
 
 @dataclasses.dataclass(frozen=True)
