@@ -260,3 +260,52 @@ def test_trade_bill_and_download_bill(
     code, content = wxpay.download_bill(flow["download_url"])
     assert code == 200
     assert "`收入" in gzip.decompress(content).decode()
+
+
+def test_combine_pay_query_and_close(
+    running_server: str, merchant: dict[str, Any], shop: MerchantServer
+) -> None:
+    wxpay = shop.wxpay = public_key_mode(running_server, merchant, shop.url)
+    tenant = sandbox(running_server, "/sandbox/merchants", {"name": "Tenant", "appid": merchant["appid"]})
+    user_id, _ = new_payer(running_server, merchant, 1_000)
+    no = uuid.uuid4().hex[:20]
+    sub_orders = [
+        {
+            "mchid": merchant["mchid"],
+            "out_trade_no": f"{no}A",
+            "description": "运费",
+            "amount": {"total_amount": 100, "currency": "CNY"},
+        },
+        {
+            "mchid": tenant["mchid"],
+            "out_trade_no": f"{no}B",
+            "description": "茶叶",
+            "amount": {"total_amount": 400, "currency": "CNY"},
+        },
+    ]
+    code_url = ok(
+        wxpay.combine_pay(combine_out_trade_no=no, sub_orders=sub_orders, pay_type=WeChatPayType.NATIVE)
+    )["code_url"]
+    assert [s["trade_state"] for s in ok(wxpay.combine_query(combine_out_trade_no=no))["sub_orders"]] == [
+        "NOTPAY"
+    ] * 2
+    assert (
+        sandbox(running_server, f"/sandbox/users/{user_id}/pay", {"code_url": code_url})["trade_state"]
+        == "SUCCESS"
+    )
+    resource = shop.wait_for("TRANSACTION.SUCCESS")["resource"]
+    assert resource["combine_out_trade_no"] == no
+    assert [s["trade_state"] for s in resource["sub_orders"]] == ["SUCCESS"] * 2
+    other = uuid.uuid4().hex[:20]
+    ok(
+        wxpay.combine_pay(
+            combine_out_trade_no=other,
+            sub_orders=[dict(sub_orders[0], out_trade_no=f"{other}A")],
+            pay_type=WeChatPayType.NATIVE,
+        )
+    )
+    code, _ = wxpay.combine_close(
+        combine_out_trade_no=other, sub_orders=[{"mchid": merchant["mchid"], "out_trade_no": f"{other}A"}]
+    )
+    assert code == 204
+    assert ok(wxpay.combine_query(combine_out_trade_no=other))["sub_orders"][0]["trade_state"] == "CLOSED"

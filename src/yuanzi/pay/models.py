@@ -129,6 +129,8 @@ class Transaction(Base):
     coupon_amount: Mapped[int | None] = mapped_column(BigInteger)
     # The voucher as `promotion_detail` reports it (JSON), fixed at payment.
     promotion_detail: Mapped[str | None] = mapped_column(Text)
+    # Set for a sub-order of a combined payment (合单支付): it is paid with its siblings.
+    combine_pk: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("pay_combine_orders.id"))
     success_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
@@ -315,3 +317,28 @@ class Collection(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
 
     __table_args__ = (Index("ix_pay_collections_code", "code_id", "created_at"),)
+
+
+class CombineOrder(Base):
+    """A combined payment (合单支付): sub-orders of one or more merchants paid by one confirmation."""
+
+    __tablename__ = "pay_combine_orders"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    combine_mchid: Mapped[str] = mapped_column(String(32), ForeignKey("pay_merchants.mchid"), nullable=False)
+    combine_appid: Mapped[str] = mapped_column(String(32), nullable=False)
+    combine_out_trade_no: Mapped[str] = mapped_column(String(32), nullable=False)
+    trade_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    request_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    prepay_id: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    code_url_token: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    notify_url: Mapped[str] = mapped_column(String(256), nullable=False)
+    payer_openid: Mapped[str | None] = mapped_column(String(128))
+    time_expire: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "combine_mchid", "combine_out_trade_no", name="uq_pay_combine_orders_mchid_out_trade_no"
+        ),
+    )

@@ -133,23 +133,32 @@ def withdraw(*, uow: UnitOfWork, mchid: str, amount: int) -> MerchantBalance:
     return merchant_balance(uow=uow, mchid=mchid)
 
 
-def _order_for(
-    uow: UnitOfWork, *, prepay_id: str | None, code_url: str | None, h5_url: str | None
-) -> Transaction:
+def order_reference(
+    *, prepay_id: str | None, code_url: str | None, h5_url: str | None
+) -> tuple[str | None, str | None]:
+    """(prepay_id, Native code token) named by exactly one of a prepay_id, code_url or h5_url."""
     given = [v for v in (prepay_id, code_url, h5_url) if v]
     if len(given) != 1:
         raise InvalidInput("give exactly one of prepay_id, code_url and h5_url")
     if h5_url:
-        prepay_id = (parse_qs(urlsplit(h5_url).query).get("prepay_id") or [""])[0]
+        return (parse_qs(urlsplit(h5_url).query).get("prepay_id") or [""])[0], None
     if code_url:
         if not code_url.startswith(CODE_URL_PREFIX):
             raise InvalidInput("code_url must start with " + CODE_URL_PREFIX, field="code_url")
-        token = code_url.removeprefix(CODE_URL_PREFIX)
+        return None, code_url.removeprefix(CODE_URL_PREFIX)
+    return prepay_id, None
+
+
+def _order_for(
+    uow: UnitOfWork, *, prepay_id: str | None, code_url: str | None, h5_url: str | None
+) -> Transaction:
+    prepay, token = order_reference(prepay_id=prepay_id, code_url=code_url, h5_url=h5_url)
+    if token is not None:
         row = uow.session.scalar(select(Transaction).where(Transaction.code_url_token == token))
     else:
-        row = uow.session.scalar(select(Transaction).where(Transaction.prepay_id == prepay_id))
-    if row is None:
-        raise NotFound("order", prepay_id or code_url)
+        row = uow.session.scalar(select(Transaction).where(Transaction.prepay_id == prepay))
+    if row is None or row.combine_pk is not None:  # a sub-order is paid through its combined order
+        raise NotFound("order", prepay_id or code_url or h5_url)
     return row
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from yuanzi.core.errors import Problem
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
-from yuanzi.pay import ledger, notifications, refunds, settlement, statements
+from yuanzi.identity import service as identity_service
+from yuanzi.pay import combine, ledger, notifications, payments, refunds, settlement, statements
 from yuanzi.pay.checkout import OrderSheet, order_sheet, verify_payment_request
 from yuanzi.pay.collection import CodeInfo, CollectionResult, create_code, get_code, list_codes, pay_code
 from yuanzi.pay.coupons import usable_for as _usable_for
@@ -38,7 +40,6 @@ from yuanzi.pay.payments import (
     MerchantBalance,
     PaymentResult,
     merchant_balance,
-    pay,
     topup,
     wallet_balance,
     wallet_history,
@@ -109,6 +110,34 @@ def bill_csv(*, uow: UnitOfWork, mchid: str, kind: str, bill_date: str, type: st
         kind=kind, mchid=mchid, bill_date=bill_date, type=type, tar_type=None, now=uow.now()
     )
     return statements.bill_file(uow, request).content.decode()
+
+
+def pay(
+    *,
+    uow: UnitOfWork,
+    user_id: int,
+    prepay_id: str | None = None,
+    code_url: str | None = None,
+    h5_url: str | None = None,
+    coupon_id: str | None = None,
+) -> PaymentResult:
+    """Pay an order — or a combined order, all its sub-orders at once — from the user's wallet
+    (and a voucher, for a single order), as confirming WeChat's payment sheet does."""
+    prepay, token = payments.order_reference(prepay_id=prepay_id, code_url=code_url, h5_url=h5_url)
+    combined = combine.lookup(uow, prepay_id=prepay, code_url_token=token)
+    if combined is None:
+        return payments.pay(
+            uow=uow,
+            user_id=user_id,
+            prepay_id=prepay_id,
+            code_url=code_url,
+            h5_url=h5_url,
+            coupon_id=coupon_id,
+        )
+    if coupon_id:
+        raise Problem(409, "coupon_unusable", "vouchers cannot be used on a combined payment")
+    identity_service.get_user(uow=uow, user_id=user_id)
+    return combine.pay(uow=uow, user_id=user_id, combined=combined)
 
 
 def check_books(*, uow: UnitOfWork) -> ledger.BooksReport:

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from yuanzi.core import crypto
-from yuanzi.pay import merchants, wx_coupons, wx_orders, wx_refunds, wx_statements
+from yuanzi.pay import merchants, wx_combine, wx_coupons, wx_orders, wx_refunds, wx_statements
 from yuanzi.pay.protocol import Merchant, SignedRoute, in_unit_of_work
 from yuanzi.pay.wire import rfc3339
 
@@ -48,3 +48,4 @@ router.include_router(wx_orders.router)
 router.include_router(wx_refunds.router)
 router.include_router(wx_coupons.router)
 router.include_router(wx_statements.router)
+router.include_router(wx_combine.router)

@@ -18,6 +18,13 @@ router = APIRouter(route_class=SignedRoute)
 MAX_TOTAL = 2_147_483_647  # amount.total is a 32-bit int in WeChat's API
 
 
+def check_notify_url(notify_url: str) -> None:
+    """WeChat's rule: an http(s) URL without a query string (PARAM_ERROR otherwise)."""
+    url = urlsplit(notify_url)
+    if url.scheme not in ("http", "https") or not url.netloc or url.query or url.fragment:
+        raise param_error("notify_url", notify_url, "通知地址必须是http(s)的URL,不能携带参数")
+
+
 class _Body(BaseModel):
     # WeChat ignores fields it does not know (SDKs send e.g. support_fapiao, detail, settle_info).
     model_config = ConfigDict(extra="ignore")
@@ -60,9 +67,7 @@ class OrderBody(_Body):
         """The order, validated the way WeChat validates it (each failure a PARAM_ERROR)."""
         if self.amount.currency != "CNY":
             raise param_error("amount.currency", self.amount.currency, "币种只支持CNY")
-        url = urlsplit(self.notify_url)
-        if url.scheme not in ("http", "https") or not url.netloc or url.query or url.fragment:
-            raise param_error("notify_url", self.notify_url, "通知地址必须是http(s)的URL,不能携带参数")
+        check_notify_url(self.notify_url)
         expire = None
         if self.time_expire is not None:
             try:
