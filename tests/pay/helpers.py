@@ -233,3 +233,32 @@ def a_day_of_business(client: TestClient, merchant: MerchantKeys, app_runtime: R
     day = today(client).isoformat()
     client.post("/sandbox/clock/advance", json={"seconds": 86_400})
     return day
+
+
+# Combined payment
+
+
+def combine_body(
+    platform: MerchantKeys, tenant: MerchantKeys, no: str = "COMBINE001", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "combine_appid": platform.data["appid"],
+        "combine_mchid": platform.mchid,
+        "combine_out_trade_no": no,
+        "notify_url": "https://platform.example/notify",
+        "sub_orders": [
+            {
+                "mchid": platform.mchid,
+                "out_trade_no": f"{no}-A",
+                "description": "运费",
+                "amount": {"total_amount": 500},
+            },
+            {
+                "mchid": tenant.mchid,
+                "out_trade_no": f"{no}-B",
+                "description": "茶叶",
+                "attach": "x",
+                "amount": {"total_amount": 2_000},
+            },
+        ],
+    } | extra

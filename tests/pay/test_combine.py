@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.identity.helpers import make_user
-from tests.pay.helpers import MerchantKeys, call, make_merchant
+from tests.pay.helpers import MerchantKeys, call, combine_body, make_merchant
 from yuanzi.core import crypto
 from yuanzi.core.runtime import Runtime
 from yuanzi.pay import ledger, notifications
@@ -20,32 +20,6 @@ from yuanzi.pay.notifications import PostResult
 def shops(client: TestClient) -> tuple[MerchantKeys, MerchantKeys]:
     platform = make_merchant(client, "平台 Platform")
     return platform, make_merchant(client, "入驻店 Tenant")
-
-
-def combine_body(
-    platform: MerchantKeys, tenant: MerchantKeys, no: str = "COMBINE001", **extra: Any
-) -> dict[str, Any]:
-    return {
-        "combine_appid": platform.data["appid"],
-        "combine_mchid": platform.mchid,
-        "combine_out_trade_no": no,
-        "notify_url": "https://platform.example/notify",
-        "sub_orders": [
-            {
-                "mchid": platform.mchid,
-                "out_trade_no": f"{no}-A",
-                "description": "运费",
-                "amount": {"total_amount": 500},
-            },
-            {
-                "mchid": tenant.mchid,
-                "out_trade_no": f"{no}-B",
-                "description": "茶叶",
-                "attach": "x",
-                "amount": {"total_amount": 2_000},
-            },
-        ],
-    } | extra
 
 
 def native(client: TestClient, platform: MerchantKeys, body: dict[str, Any]) -> Any:

@@ -10,7 +10,16 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from fastapi.testclient import TestClient
 
-from tests.pay.helpers import MerchantKeys, call, make_merchant, openid_of, order_body, running_stock, send
+from tests.pay.helpers import (
+    MerchantKeys,
+    call,
+    combine_body,
+    make_merchant,
+    openid_of,
+    order_body,
+    running_stock,
+    send,
+)
 from tests.web.helpers import csrf_token, sign_up
 
 
@@ -164,3 +173,18 @@ def test_the_sheet_offers_usable_vouchers_and_applies_the_chosen_one(client: Tes
     assert "8.00" in paid.text  # 20.00 − (15.00 − 3.00)
     wallet = client.get("/me/wallet")
     assert "已使用" in wallet.text
+
+
+def test_a_combined_order_opens_one_sheet_for_all_its_sub_orders(client: TestClient) -> None:
+    platform, tenant = make_merchant(client, "平台"), make_merchant(client, "入驻店")
+    sign_up(client)
+    topup(client, "30")
+    code_url = call(
+        client, platform, "POST", "/v3/combine-transactions/native", combine_body(platform, tenant)
+    ).json()["code_url"]
+    sheet = client.get("/scan", params={"code_url": code_url})
+    assert "25.00" in sheet.text
+    assert "运费 + 茶叶" in sheet.text
+    paid = client.post("/pay/confirm", data={"csrf_token": csrf_token(client, "/me"), "code_url": code_url})
+    assert "支付成功" in paid.text
+    assert "5.00" in paid.text

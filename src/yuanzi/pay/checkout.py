@@ -11,8 +11,8 @@ from sqlalchemy import select
 from yuanzi.core import crypto
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.pay import keyring
-from yuanzi.pay.models import Merchant, MerchantKey, Transaction
+from yuanzi.pay import combine, keyring
+from yuanzi.pay.models import CombineOrder, Merchant, MerchantKey, Transaction
 from yuanzi.pay.payments import CODE_URL_PREFIX
 from yuanzi.pay.transactions import TradeState, current_state
 
@@ -32,6 +32,7 @@ class OrderSheet:
     prepay_id: str
     code_url: str
     payer_openid: str | None
+    combined: bool = False  # a combined payment: several sub-orders, no vouchers
 
     @property
     def payable(self) -> bool:
@@ -71,9 +72,38 @@ def order_sheet(*, uow: UnitOfWork, prepay_id: str | None = None, code_url: str 
     else:
         query = select(Transaction).where(Transaction.prepay_id == (prepay_id or ""))
     row = uow.session.scalar(query)
-    if row is None:
-        raise NotFound("order", prepay_id or code_url)
+    if row is None or row.combine_pk is not None:
+        token = code_url.removeprefix(CODE_URL_PREFIX) if code_url is not None else None
+        combined = combine.lookup(uow, prepay_id=prepay_id, code_url_token=token)
+        if combined is None:
+            raise NotFound("order", prepay_id or code_url)
+        return _combined_sheet(uow, combined)
     return _sheet(uow, row)
+
+
+def _combined_sheet(uow: UnitOfWork, combined: CombineOrder) -> OrderSheet:
+    subs = list(
+        uow.session.scalars(
+            select(Transaction).where(Transaction.combine_pk == combined.id).order_by(Transaction.id)
+        )
+    )
+    merchant = uow.session.get(Merchant, combined.combine_mchid)
+    assert merchant is not None
+    states = {current_state(sub, uow.now()) for sub in subs}
+    return OrderSheet(
+        mchid=combined.combine_mchid,
+        merchant_name=merchant.name,
+        appid=combined.combine_appid,
+        description=" + ".join(sub.description for sub in subs),
+        out_trade_no=combined.combine_out_trade_no,
+        total=sum(sub.total for sub in subs),
+        trade_state=states.pop() if len(states) == 1 else TradeState.SUCCESS,
+        trade_type=combined.trade_type,
+        prepay_id=combined.prepay_id,
+        code_url=CODE_URL_PREFIX + combined.code_url_token,
+        payer_openid=combined.payer_openid,
+        combined=True,
+    )
 
 
 def verify_payment_request(

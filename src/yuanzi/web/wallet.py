@@ -34,7 +34,7 @@ def _sheet_page(
     balance = pay_service.wallet_balance(uow=uow, user_id=user.user_id)
     vouchers = (
         pay_service.usable_coupons(uow=uow, user_id=user.user_id, mchid=sheet.mchid, total=sheet.total)
-        if sheet is not None and sheet.payable
+        if sheet is not None and sheet.payable and not sheet.combined
         else []
     )
     ctx = {
