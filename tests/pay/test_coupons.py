@@ -277,3 +277,50 @@ def test_vouchers_expire_with_their_stock(client: TestClient, merchant: Merchant
     assert (late.status_code, late.json()["code"]) == (409, "coupon_unusable")
     expired = send(client, merchant, stock_id, openid, "EXPIRE02")
     assert (expired.status_code, expired.json()["code"]) == (400, "INVALID_REQUEST")
+
+
+def test_use_flow_refund_flow_items_and_merchants(
+    client: TestClient, merchant: MerchantKeys, app_runtime: Runtime
+) -> None:
+    stock_id = running_stock(client, merchant)
+    user_id = make_user(client, "flow")
+    coupon_id = send(client, merchant, stock_id, openid_of(client, user_id, merchant.app), "FLOW0001").json()[
+        "coupon_id"
+    ]
+    client.post(f"/sandbox/users/{user_id}/wallet/topup", json={"amount": 2_000})
+    transaction_id = pay_native(client, merchant, user_id, "FLOWORDER1", 1_500, coupon_id).json()[
+        "transaction_id"
+    ]
+    refund = {
+        "out_trade_no": "FLOWORDER1",
+        "out_refund_no": "FLOWREF1",
+        "amount": {"refund": 1_500, "total": 1_500},
+    }
+    call(client, merchant, "POST", "/v3/refund/domestic/refunds", refund)
+    refunds.process_due(app_runtime.plain_uow)
+    used = call(client, merchant, "GET", f"/v3/marketing/favor/stocks/{stock_id}/use-flow").json()
+    assert (used["hash_type"], used["exported_coupon_count"]) == ("SHA1", 1)
+    path = used["url"].removeprefix("http://testserver")
+    csv = call(client, merchant, "GET", path).text
+    assert f"`{coupon_id}" in csv
+    assert f"`{transaction_id}" in csv
+    assert "`3.00" in csv
+    back = call(client, merchant, "GET", f"/v3/marketing/favor/stocks/{stock_id}/refund-flow").json()
+    assert back["exported_coupon_count"] == 1
+    refund_csv = call(client, merchant, "GET", back["url"].removeprefix("http://testserver")).text
+    assert f"`{coupon_id}" in refund_csv
+    assert "`3.00,`3.00" in refund_csv  # the voucher's 3.00 went back to the stock
+    items = call(
+        client,
+        merchant,
+        "GET",
+        f"/v3/marketing/favor/stocks/{stock_id}/items?stock_creator_mchid={merchant.mchid}&offset=0&limit=50&",
+    )
+    assert [i["coupon_id"] for i in items.json()["data"]] == [coupon_id]
+    merchants = call(
+        client,
+        merchant,
+        "GET",
+        f"/v3/marketing/favor/stocks/{stock_id}/merchants?stock_creator_mchid={merchant.mchid}&offset=0&limit=50&",
+    )
+    assert merchants.json()["data"] == [merchant.mchid]

@@ -97,16 +97,16 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def _yuan(fen: int) -> str:
+def yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
 
 
-def _time(value: dt.datetime) -> str:
+def time_text(value: dt.datetime) -> str:
     return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _csv_line(fields: Iterable[object]) -> str:
+def csv_line(fields: Iterable[object]) -> str:
     # WeChat prefixes every value with a backtick so spreadsheets keep long numbers as text.
     return ",".join("`" + str(f).replace(",", "，").replace("\n", " ") for f in fields)
 
@@ -144,7 +144,7 @@ def trade_bill(uow: UnitOfWork, request: BillRequest) -> str:
             totals["fee"] += fee
             totals["orders"] += order.total
             fields: list[object] = [
-                _time(order.success_time),
+                time_text(order.success_time),
                 order.appid,
                 order.mchid,
                 "0",
@@ -156,8 +156,8 @@ def trade_bill(uow: UnitOfWork, request: BillRequest) -> str:
                 "SUCCESS",
                 "OTHERS",
                 "CNY",
-                _yuan(settled),
-                _yuan(coupon),
+                yuan(settled),
+                yuan(coupon),
                 "0",
                 "0",
                 "0.00",
@@ -166,9 +166,9 @@ def trade_bill(uow: UnitOfWork, request: BillRequest) -> str:
                 "",
                 order.description,
                 order.attach or "",
-                _yuan(fee),
+                yuan(fee),
                 rate,
-                _yuan(order.total),
+                yuan(order.total),
                 "0.00",
                 "",
             ]
@@ -189,7 +189,7 @@ def trade_bill(uow: UnitOfWork, request: BillRequest) -> str:
             totals["fee"] -= refund.fee_refund
             totals["asked"] += refund.refund
             fields = [
-                _time(refund.success_time),
+                time_text(refund.success_time),
                 order.appid,
                 order.mchid,
                 "0",
@@ -205,16 +205,16 @@ def trade_bill(uow: UnitOfWork, request: BillRequest) -> str:
                 "0.00",
                 refund.refund_id,
                 refund.out_refund_no,
-                _yuan(settled_refund),
-                _yuan(voucher_refund),
+                yuan(settled_refund),
+                yuan(voucher_refund),
                 "ORIGINAL",
                 "SUCCESS",
                 order.description,
                 order.attach or "",
-                _yuan(-refund.fee_refund),
+                yuan(-refund.fee_refund),
                 rate,
                 "0.00",
-                _yuan(refund.refund),
+                yuan(refund.refund),
                 "",
             ]
             rows.append((refund.success_time, -refund.id, fields))
@@ -223,14 +223,14 @@ def trade_bill(uow: UnitOfWork, request: BillRequest) -> str:
     rows.sort(key=lambda row: (row[0], row[1]))
     summary = [
         len(rows),
-        _yuan(totals["settled"]),
-        _yuan(totals["refund"]),
-        _yuan(totals["voucher_refund"]),
-        _yuan(totals["fee"]),
-        _yuan(totals["orders"]),
-        _yuan(totals["asked"]),
+        yuan(totals["settled"]),
+        yuan(totals["refund"]),
+        yuan(totals["voucher_refund"]),
+        yuan(totals["fee"]),
+        yuan(totals["orders"]),
+        yuan(totals["asked"]),
     ]
-    lines = [TRADE_HEADER, *(_csv_line(fields) for _, _, fields in rows), TRADE_SUMMARY, _csv_line(summary)]
+    lines = [TRADE_HEADER, *(csv_line(fields) for _, _, fields in rows), TRADE_SUMMARY, csv_line(summary)]
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -275,16 +275,16 @@ def fundflow_bill(uow: UnitOfWork, request: BillRequest) -> str:
         side[1] += abs(amount)
         name = FLOW_NAMES.get(txn.kind, txn.kind)
         lines.append(
-            _csv_line(
+            csv_line(
                 [
-                    _time(txn.created_at),
+                    time_text(txn.created_at),
                     txn.key,
                     entry_id,
                     name,
                     name,
                     "收入" if amount > 0 else "支出",
-                    _yuan(abs(amount)),
-                    _yuan(balance),
+                    yuan(abs(amount)),
+                    yuan(balance),
                     "system",
                     txn.memo,
                     txn.key,
@@ -293,7 +293,7 @@ def fundflow_bill(uow: UnitOfWork, request: BillRequest) -> str:
         )
     lines += [
         FLOW_SUMMARY,
-        _csv_line([len(entries), income[0], _yuan(income[1]), expense[0], _yuan(expense[1])]),
+        csv_line([len(entries), income[0], yuan(income[1]), expense[0], yuan(expense[1])]),
     ]
     return "\r\n".join(lines) + "\r\n"
 
@@ -301,13 +301,18 @@ def fundflow_bill(uow: UnitOfWork, request: BillRequest) -> str:
 def bill_file(uow: UnitOfWork, request: BillRequest) -> BillFile:
     """The bill's bytes (gzipped if asked, without a timestamp so they are always the same)."""
     text = trade_bill(uow, request) if request.kind == "trade" else fundflow_bill(uow, request)
+    return pack(text, request.tar_type)
+
+
+def pack(text: str, tar_type: str | None) -> BillFile:
+    """A CSV as the file served: UTF-8, gzipped (without a timestamp) when asked, with its SHA-1."""
     content = text.encode()
-    if request.tar_type == "GZIP":
+    if tar_type == "GZIP":
         content = gzip.compress(content, mtime=0)
     return BillFile(
         content=content,
         hash_value=hashlib.sha1(content, usedforsecurity=False).hexdigest(),
-        gzipped=request.tar_type == "GZIP",
+        gzipped=tar_type == "GZIP",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -9,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from sqlalchemy import func, select
 
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.pay import coupons
+from yuanzi.pay import coupon_flows, coupons, statements
 from yuanzi.pay.errors import PayError, param_error
 from yuanzi.pay.models import Coupon, CouponStock
 from yuanzi.pay.models import Merchant as MerchantRow
@@ -293,5 +294,101 @@ async def set_callback(body: CallbackBody, merchant: Merchant, request: Request)
         row.coupon_notify_url = None if body.switch is False else body.notify_url or row.coupon_notify_url
         uow.commit()
         return {"update_time": rfc3339(uow.now()), "notify_url": row.coupon_notify_url or ""}
+
+    return await in_unit_of_work(request, work)
+
+
+async def _flow(request: Request, merchant: Caller, stock_id: str, kind: str) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/")
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        now = uow.now()
+        bill = statements.BillRequest(kind, merchant.mchid, now.date(), stock_id, None)
+        file, count = coupon_flows.flow_file(uow, bill)
+        token = statements.download_token(bill, merchant.apiv3_key, now)
+        return {
+            "url": f"{base}/v3/billdownload/file?token={token}",
+            "hash_value": file.hash_value,
+            "hash_type": "SHA1",
+            "exported_coupon_count": count,
+        }
+
+    return await in_unit_of_work(request, work)
+
+
+@router.get("/marketing/favor/stocks/{stock_id}/use-flow")
+async def use_flow(stock_id: str, merchant: Merchant, request: Request) -> dict[str, Any]:
+    """The stock's used vouchers as a CSV file → {url, hash_value, hash_type, exported_coupon_count}."""
+    return await _flow(request, merchant, stock_id, "useflow")
+
+
+@router.get("/marketing/favor/stocks/{stock_id}/refund-flow")
+async def refund_flow(stock_id: str, merchant: Merchant, request: Request) -> dict[str, Any]:
+    """Refunds that gave the stock's vouchers' value back, as a CSV file."""
+    return await _flow(request, merchant, stock_id, "refundflow")
+
+
+@router.get("/marketing/favor/stocks/{stock_id}/items")
+async def stock_items(
+    stock_id: str,
+    merchant: Merchant,
+    request: Request,
+    stock_creator_mchid: str = "",
+    offset: int = 0,
+    limit: int = 20,
+) -> dict[str, Any]:
+    """The vouchers of a stock that have been used (核销明细), newest first."""
+    creator = _creator(merchant, stock_creator_mchid or merchant.mchid)
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        stock = coupons.stock_for(uow, stock_id=stock_id, creator_mchid=creator)
+        used = coupon_flows.used_coupons(uow, stock)[::-1]
+        page = used[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 100)]
+        data = [
+            {
+                "coupon_id": c.coupon_id,
+                "stock_id": stock.stock_id,
+                "transaction_id": c.transaction_id,
+                "consume_time": rfc3339(c.used_at) if c.used_at else None,
+                "consume_mchid": c.used_mchid,
+                "discount_amount": c.amount,
+                "order_amount": order.total,
+            }
+            for c, order in page
+        ]
+        return {
+            "data": data,
+            "total_count": len(used),
+            "offset": offset,
+            "limit": limit,
+            "stock_id": stock_id,
+        }
+
+    return await in_unit_of_work(request, work)
+
+
+@router.get("/marketing/favor/stocks/{stock_id}/merchants")
+async def stock_merchants(
+    stock_id: str,
+    merchant: Merchant,
+    request: Request,
+    stock_creator_mchid: str = "",
+    offset: int = 0,
+    limit: int = 20,
+) -> dict[str, Any]:
+    """The merchants where the stock's vouchers can be used."""
+    creator = _creator(merchant, stock_creator_mchid or merchant.mchid)
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        stock = coupons.stock_for(uow, stock_id=stock_id, creator_mchid=creator)
+        mchids = json.loads(stock.available_merchants)
+        page = mchids[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 50)]
+        return {
+            "data": page,
+            "total_count": len(mchids),
+            "offset": offset,
+            "limit": limit,
+            "stock_id": stock_id,
+        }
 
     return await in_unit_of_work(request, work)

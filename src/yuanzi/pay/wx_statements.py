@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.pay import statements
+from yuanzi.pay import coupon_flows, statements
 from yuanzi.pay.protocol import Caller, Merchant, SignedRoute, in_unit_of_work
 
 router = APIRouter(route_class=SignedRoute)
@@ -70,6 +70,8 @@ async def download(merchant: Merchant, request: Request, token: str = "") -> Res
 
     def work(uow: UnitOfWork) -> statements.BillFile:
         bill = statements.read_token(token, mchid=merchant.mchid, apiv3_key=merchant.apiv3_key, now=uow.now())
+        if bill.kind in ("useflow", "refundflow"):
+            return coupon_flows.flow_file(uow, bill)[0]
         return statements.bill_file(uow, bill)
 
     file = await in_unit_of_work(request, work)
