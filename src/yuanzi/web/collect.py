@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import uuid
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import segno
@@ -18,7 +17,7 @@ from yuanzi.identity import service as identity_service
 from yuanzi.pay import service as pay_service
 from yuanzi.web import session
 from yuanzi.web.client import current_user
-from yuanzi.web.render import csrf_rejected, page, redirect
+from yuanzi.web.render import csrf_rejected, fen_from_yuan, page, redirect
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -88,16 +87,6 @@ def collect_page(request: Request, code_id: str) -> Response:
         return _page(request, uow, user, pay_service.get_code(uow=uow, code_id=code_id))
 
 
-def _fen(yuan: str) -> int | None:
-    try:
-        amount = Decimal(yuan.strip())
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        return None
-    return int(amount * 100)
-
-
 @router.post("/collect/{code_id}", response_class=HTMLResponse, response_model=None)
 def collect_pay(
     request: Request,
@@ -117,7 +106,7 @@ def collect_pay(
         if user is None:
             return redirect(request, "/")
         code = pay_service.get_code(uow=uow, code_id=code_id)
-        fen = _fen(yuan)
+        fen = fen_from_yuan(yuan)
         if fen is None:
             return _page(
                 request,

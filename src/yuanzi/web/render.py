@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,17 @@ def _yuan(fen: int) -> str:
     """Fen as yuan with two decimals: 1234 → 12.34 (negative amounts keep their sign)."""
     sign = "-" if fen < 0 else ""
     return f"{sign}{abs(fen) // 100:,}.{abs(fen) % 100:02d}"
+
+
+def fen_from_yuan(text: str) -> int | None:
+    """A positive amount typed in yuan (at most two decimals) as fen, or None if it is not one."""
+    try:
+        amount = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        return None
+    return int(amount * 100)
 
 
 templates.env.filters["utc"] = _utc

@@ -3,7 +3,6 @@ wallet (零钱) with its bills and, in the sandbox, top-ups."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
@@ -16,7 +15,7 @@ from yuanzi.identity import service as identity_service
 from yuanzi.pay import service as pay_service
 from yuanzi.web import session
 from yuanzi.web.client import current_user
-from yuanzi.web.render import csrf_rejected, page, redirect, settings
+from yuanzi.web.render import csrf_rejected, fen_from_yuan, page, redirect, settings
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -189,16 +188,6 @@ def wallet(request: Request) -> Response:
         return _wallet(request, uow, user)
 
 
-def _fen(yuan: str) -> int | None:
-    try:
-        amount = Decimal(yuan.strip())
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        return None
-    return int(amount * 100)
-
-
 @router.post("/me/wallet/topup", response_class=HTMLResponse, response_model=None)
 def wallet_topup(request: Request, csrf_token: FormStr = "", yuan: FormStr = "") -> Response:
     """Sandbox: add money to the wallet."""
@@ -212,7 +201,7 @@ def wallet_topup(request: Request, csrf_token: FormStr = "", yuan: FormStr = "")
             return redirect(request, "/")
         if not settings(request).is_sandbox:
             return _wallet(request, uow, user, error="Top-ups exist only in the sandbox.", status_code=403)
-        fen = _fen(yuan)
+        fen = fen_from_yuan(yuan)
         if fen is None:
             return _wallet(
                 request,
