@@ -165,13 +165,18 @@ def user_create(
 def merchant_create(
     name: Annotated[str, typer.Option("--name", help="The merchant's name.")],
     appid: Annotated[str, typer.Option("--appid", help="The app the merchant is bound to.")],
+    fee_rate: Annotated[
+        float, typer.Option("--fee-rate", help="The platform's fee, in percent.", min=0, max=10)
+    ] = 0.6,
     as_json: JsonFlag = False,
     data_dir: DataDir = None,
 ) -> None:
     """Open a merchant account and print its mchid and keys (the private key is shown only now)."""
     runtime = _migrated_runtime(_settings(data_dir=data_dir))
     with runtime.uow() as uow:
-        new = pay_service.create_merchant(uow=uow, name=name, appid=appid)
+        new = pay_service.create_merchant(
+            uow=uow, name=name, appid=appid, fee_rate_ppm=round(fee_rate * 10_000)
+        )
         uow.commit()
     _emit(dict(new.to_json()), as_json, "New merchant")
 

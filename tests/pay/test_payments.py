@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.identity.helpers import make_user
+from tests.identity.helpers import make_app, make_user
 from tests.pay.helpers import MerchantKeys, call, make_merchant, openid_of, order_body
 from yuanzi.core.runtime import Runtime
 from yuanzi.pay import ledger
@@ -206,3 +206,22 @@ def test_pay_needs_exactly_one_known_order_reference(
     assert response.status_code == 422
     unknown = client.post(f"/sandbox/users/{payer}/pay", json={"prepay_id": "wx00000000000000000000"})
     assert (unknown.status_code, unknown.json()["code"]) == (404, "order_not_found")
+
+
+def test_the_fee_rate_is_per_merchant(client: TestClient, payer: int) -> None:
+    app = make_app(client, name="Low fee app")
+    created = client.post(
+        "/sandbox/merchants", json={"name": "Low fee", "appid": app["appid"], "fee_rate_ppm": 3_800}
+    )
+    assert created.json()["fee_rate_ppm"] == 3_800
+    merchant = MerchantKeys(created.json(), app)
+    topup(client, payer, 1_000)
+    code_url = native(client, merchant, "LOWFEE0001", 1_000)
+    client.post(f"/sandbox/users/{payer}/pay", json={"code_url": code_url})
+    assert (
+        client.get(f"/sandbox/merchants/{merchant.mchid}/balance").json()["pending"] == 996
+    )  # 0.38%, rounded
+    too_high = client.post(
+        "/sandbox/merchants", json={"name": "Greedy", "appid": app["appid"], "fee_rate_ppm": 100_001}
+    )
+    assert too_high.status_code == 422

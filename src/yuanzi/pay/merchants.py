@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import secrets
 import string
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
@@ -30,6 +31,7 @@ CERTIFICATE_LIFETIME = dt.timedelta(days=5 * 365)
 # Backdating covers clients whose clocks run a little behind ours.
 CLOCK_SKEW = dt.timedelta(minutes=10)
 DEFAULT_FEE_RATE_PPM = 6000  # 0.6%, WeChat Pay's usual rate
+MAX_FEE_RATE_PPM = 100_000  # 10%
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,6 +42,7 @@ class MerchantInfo:
     name: str
     appid: str
     created_at: dt.datetime
+    fee_rate_ppm: int = DEFAULT_FEE_RATE_PPM
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,12 +59,13 @@ class NewMerchant:
     public_key_id: str
     public_key: str
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, Any]:
         """What `yuanzi pay merchant create --json` and `POST /sandbox/merchants` return."""
         return {
             "mchid": self.merchant.mchid,
             "name": self.merchant.name,
             "appid": self.merchant.appid,
+            "fee_rate_ppm": self.merchant.fee_rate_ppm,
             "cert_serial_no": self.cert_serial_no,
             "private_key": self.private_key,
             "certificate": self.certificate,
@@ -84,7 +88,13 @@ class PlatformCertificate:
 
 
 def merchant_info(row: Merchant) -> MerchantInfo:
-    return MerchantInfo(mchid=row.mchid, name=row.name, appid=row.appid, created_at=row.created_at)
+    return MerchantInfo(
+        mchid=row.mchid,
+        name=row.name,
+        appid=row.appid,
+        created_at=row.created_at,
+        fee_rate_ppm=row.fee_rate_ppm,
+    )
 
 
 def certificate_authority(uow: UnitOfWork) -> crypto.CertificateAuthority:
@@ -196,12 +206,22 @@ def _issue_platform_public_key(uow: UnitOfWork, mchid: str) -> PlatformKey:
     return row
 
 
-def create_merchant(*, uow: UnitOfWork, name: str, appid: str) -> NewMerchant:
+def create_merchant(
+    *, uow: UnitOfWork, name: str, appid: str, fee_rate_ppm: int = DEFAULT_FEE_RATE_PPM
+) -> NewMerchant:
     """Open a merchant account bound to `appid`, with an API certificate, a platform certificate
-    and a platform public key."""
+    and a platform public key; the platform keeps `fee_rate_ppm` millionths of each payment."""
     clean_name = name.strip()
     if not clean_name or len(clean_name) > NAME_MAX:
         raise InvalidInput(f"name must be 1–{NAME_MAX} characters", field="name")
+    if (
+        isinstance(fee_rate_ppm, bool)
+        or not isinstance(fee_rate_ppm, int)
+        or not 0 <= fee_rate_ppm <= MAX_FEE_RATE_PPM
+    ):
+        raise InvalidInput(
+            f"fee_rate_ppm must be a whole number from 0 to {MAX_FEE_RATE_PPM}", field="fee_rate_ppm"
+        )
     app = identity_service.get_app(uow=uow, appid=appid)
     ca = certificate_authority(uow)
     mchid = _new_mchid(uow)
@@ -211,7 +231,7 @@ def create_merchant(*, uow: UnitOfWork, name: str, appid: str) -> NewMerchant:
         appid=app.appid,
         apiv3_key=_apiv3_key(),
         signing_mode=PUBLIC_KEY,
-        fee_rate_ppm=DEFAULT_FEE_RATE_PPM,
+        fee_rate_ppm=fee_rate_ppm,
         fail_notifications=0,
         created_at=uow.now(),
     )

@@ -26,6 +26,7 @@ class Strict(BaseModel):
 class NewMerchantBody(Strict):
     name: StrictStr = Field(min_length=1, max_length=64)
     appid: StrictStr = Field(min_length=1, max_length=32)
+    fee_rate_ppm: StrictInt = Field(default=6000, ge=0, le=100_000)
 
 
 class PublicKeyBody(Strict):
@@ -33,13 +34,20 @@ class PublicKeyBody(Strict):
 
 
 def _merchant_json(merchant: pay_service.MerchantInfo) -> dict[str, Any]:
-    return {"mchid": merchant.mchid, "name": merchant.name, "appid": merchant.appid}
+    return {
+        "mchid": merchant.mchid,
+        "name": merchant.name,
+        "appid": merchant.appid,
+        "fee_rate_ppm": merchant.fee_rate_ppm,
+    }
 
 
 @router.post("/merchants", status_code=201)
-def create_merchant(body: NewMerchantBody, uow: UoW) -> dict[str, str]:
+def create_merchant(body: NewMerchantBody, uow: UoW) -> dict[str, Any]:
     """Open a merchant account; its private key and APIv3 key are shown only here."""
-    new = pay_service.create_merchant(uow=uow, name=body.name, appid=body.appid)
+    new = pay_service.create_merchant(
+        uow=uow, name=body.name, appid=body.appid, fee_rate_ppm=body.fee_rate_ppm
+    )
     uow.commit()
     return new.to_json()
 
