@@ -54,11 +54,17 @@ def public_key_mode(base: str, merchant: dict[str, Any], notify_url: str) -> WeC
     return wxpay
 
 
-def certificate_mode(base: str, merchant: dict[str, Any], notify_url: str, cert_dir: Path) -> WeChatPay:
+def certificate_mode(
+    base: str,
+    merchant: dict[str, Any],
+    notify_url: str,
+    cert_dir: Path,
+    wechatpay_type: WeChatPayType = WeChatPayType.NATIVE,
+) -> WeChatPay:
     cert_dir.mkdir(exist_ok=True)
     (cert_dir / f"{merchant['platform_cert_serial']}.pem").write_text(merchant["platform_certificate"])
     wxpay = WeChatPay(
-        wechatpay_type=WeChatPayType.NATIVE,
+        wechatpay_type=wechatpay_type,
         mchid=merchant["mchid"],
         private_key=merchant["private_key"],
         cert_serial_no=merchant["cert_serial_no"],
@@ -91,10 +97,15 @@ def ok(result: tuple[int, Any], status: int = 200) -> dict[str, Any]:
     return dict(json.loads(body)) if body else {}
 
 
-def test_jsapi_pay_query_notify_refund_in_public_key_mode(
-    running_server: str, merchant: dict[str, Any], shop: MerchantServer
+@pytest.mark.parametrize("mode", ["public_key", "certificate"])
+def test_jsapi_pay_query_notify_refund(
+    running_server: str, merchant: dict[str, Any], shop: MerchantServer, mode: str, tmp_path: Path
 ) -> None:
-    wxpay = shop.wxpay = public_key_mode(running_server, merchant, shop.url)
+    wxpay = shop.wxpay = (
+        public_key_mode(running_server, merchant, shop.url)
+        if mode == "public_key"
+        else certificate_mode(running_server, merchant, shop.url, tmp_path / "certs", WeChatPayType.MINIPROG)
+    )
     user_id, openid = new_payer(running_server, merchant, 10_000)
     no = uuid.uuid4().hex[:20]
     prepay_id = ok(
