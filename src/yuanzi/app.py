@@ -10,7 +10,9 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 import yuanzi
+import yuanzi.components
 from yuanzi import sandbox
+from yuanzi.channels import routes as channels_routes
 from yuanzi.core import migrate
 from yuanzi.core.clock import Clock, SandboxClock, SystemClock
 from yuanzi.core.db import create_db_engine
@@ -80,7 +82,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.settings = settings
     app.state.runtime = rt
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(
+        BodyLimitMiddleware, uploads={"/api/channels/posts": channels_routes.MAX_UPLOAD + (1 << 20)}
+    )
     app.add_middleware(RequestContextMiddleware)
 
     @app.get("/healthz", tags=["operations"])
@@ -91,6 +95,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_route("/metrics", metrics, include_in_schema=False)
     app.include_router(identity_wx.router)
     app.include_router(pay_wx.router)
+    app.include_router(channels_routes.router)
     app.include_router(web_views.router)
     if settings.is_sandbox:
         app.include_router(sandbox.router)

@@ -128,19 +128,25 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 class BodyLimitMiddleware:
-    """Refuses request bodies over `max_bytes` with 413 before an endpoint reads them."""
+    """Refuses request bodies over `max_bytes` with 413 before an endpoint reads them; paths that
+    take uploads get their own limit (`uploads`: path prefix → bytes)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_JSON_BODY) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int = MAX_JSON_BODY, uploads: dict[str, int] | None = None
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max = max_bytes
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        limit = next((n for prefix, n in self.uploads.items() if path.startswith(prefix)), self.default_max)
         declared = dict(scope.get("headers", ())).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, send, limit)
             return
         seen = 0
 
@@ -149,14 +155,14 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise StarletteHTTPException(413, f"request body over {self.max_bytes} bytes")
+                if seen > limit:
+                    raise StarletteHTTPException(413, f"request body over {limit} bytes")
             return message
 
         await self.app(scope, counted, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        detail = f"request body over {self.max_bytes} bytes"
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        detail = f"request body over {limit} bytes"
         path = scope.get("path", "")
         if _is_wx_path(path):
             response: JSONResponse = wx_error_response(47001, "data format error")

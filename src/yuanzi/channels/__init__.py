@@ -1,0 +1,1 @@
+"""Channels (视频号): creators, posts with video and images, follows, cards."""

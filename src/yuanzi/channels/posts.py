@@ -1,0 +1,380 @@
+"""Channel accounts, follows and posts (video or images, with text, topics, a location and cards)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.exc import IntegrityError
+
+from yuanzi.channels import media
+from yuanzi.channels.events import CreatorCreated, PostDeleted, PostPublished
+from yuanzi.channels.models import Creator, Follow, Media, Post
+from yuanzi.core import cards, crypto
+from yuanzi.core.errors import InvalidInput, NotFound, Problem
+from yuanzi.core.uow import UnitOfWork
+from yuanzi.identity import service as identity_service
+
+NAME_MAX, BIO_MAX, TEXT_MAX, LOCATION_MAX = 64, 256, 1000, 64
+MAX_IMAGES, MAX_CARDS, MAX_TOPICS = 9, 5, 10
+TOPIC = re.compile(r"#([^\s#]{1,32})")
+
+
+@dataclasses.dataclass(frozen=True)
+class CreatorInfo:
+    """A channel account as others see it."""
+
+    creator_id: int
+    user_id: int
+    name: str
+    bio: str
+    followers: int
+    posts: int
+    created_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class MediaInfo:
+    """A post's media item and where to fetch it."""
+
+    media_id: str
+    kind: str
+    content_type: str
+    width: int
+    height: int
+    duration_ms: int | None
+    size: int
+    url: str
+    poster_url: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class PostInfo:
+    """A post as feeds and its page show it."""
+
+    post_id: int
+    creator_id: int
+    creator_name: str
+    kind: str
+    text: str
+    topics: list[str]
+    location: str | None
+    media: list[MediaInfo]
+    cards: list[cards.Card]
+    declared_original: bool
+    created_at: dt.datetime
+
+
+def _creator_info(uow: UnitOfWork, row: Creator) -> CreatorInfo:
+    followers = uow.session.scalar(
+        select(func.count()).select_from(Follow).where(Follow.creator_id == row.id)
+    )
+    posts = uow.session.scalar(
+        select(func.count()).select_from(Post).where(Post.creator_id == row.id, Post.deleted_at.is_(None))
+    )
+    return CreatorInfo(row.id, row.user_id, row.name, row.bio, followers or 0, posts or 0, row.created_at)
+
+
+def create_creator(*, uow: UnitOfWork, user_id: int, name: str, bio: str = "") -> CreatorInfo:
+    """Open the channel account of `user_id` (one per user; names are unique)."""
+    identity_service.get_user(uow=uow, user_id=user_id)
+    clean = name.strip()
+    if not clean or len(clean) > NAME_MAX:
+        raise InvalidInput(f"name must be 1–{NAME_MAX} characters", field="name")
+    if len(bio) > BIO_MAX:
+        raise InvalidInput(f"bio is longer than {BIO_MAX} characters", field="bio")
+    if uow.session.scalar(select(Creator.id).where(Creator.user_id == user_id)) is not None:
+        raise Problem(409, "creator_exists", "this user already has a channel account")
+    row = Creator(user_id=user_id, name=clean, bio=bio.strip(), created_at=uow.now())
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(row)
+    except IntegrityError:
+        raise Problem(409, "name_taken", f"the channel name {clean!r} is taken") from None
+    uow.publish(CreatorCreated(creator_id=row.id, user_id=user_id, name=clean))
+    return _creator_info(uow, row)
+
+
+def _creator(uow: UnitOfWork, creator_id: int) -> Creator:
+    row = uow.session.get(Creator, creator_id)
+    if row is None:
+        raise NotFound("creator", creator_id)
+    return row
+
+
+def get_creator(*, uow: UnitOfWork, creator_id: int) -> CreatorInfo:
+    """A channel account, or NotFound."""
+    return _creator_info(uow, _creator(uow, creator_id))
+
+
+def creator_of_user(*, uow: UnitOfWork, user_id: int) -> CreatorInfo | None:
+    """The user's channel account, if they have one."""
+    row = uow.session.scalar(select(Creator).where(Creator.user_id == user_id))
+    return None if row is None else _creator_info(uow, row)
+
+
+def follow(*, uow: UnitOfWork, user_id: int, creator_id: int) -> bool:
+    """Follow a creator; False if the user already did (nothing changes)."""
+    identity_service.get_user(uow=uow, user_id=user_id)
+    creator = _creator(uow, creator_id)
+    if creator.user_id == user_id:
+        raise Problem(409, "self_follow", "you cannot follow your own channel")
+    if uow.session.get(Follow, (user_id, creator_id)) is not None:
+        return False
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(Follow(user_id=user_id, creator_id=creator_id, created_at=uow.now()))
+    except IntegrityError:
+        return False
+    return True
+
+
+def unfollow(*, uow: UnitOfWork, user_id: int, creator_id: int) -> bool:
+    """Stop following; False if the user was not following."""
+    row = uow.session.get(Follow, (user_id, creator_id))
+    if row is None:
+        return False
+    uow.session.delete(row)
+    return True
+
+
+def parse_topics(text: str, extra: list[str]) -> list[str]:
+    """Topics: the #话题 in the text plus those given, deduplicated, in order."""
+    seen: dict[str, None] = {}
+    for topic in [*TOPIC.findall(text), *extra]:
+        clean = topic.strip().lstrip("#")
+        if clean:
+            seen.setdefault(clean[:32], None)
+    if len(seen) > MAX_TOPICS:
+        raise InvalidInput(f"at most {MAX_TOPICS} topics", field="topics")
+    return list(seen)
+
+
+@dataclasses.dataclass(frozen=True)
+class Upload:
+    """A file the client sent, already on disk."""
+
+    path: Path
+    content_type: str
+    size: int
+
+
+def publish(
+    *,
+    uow: UnitOfWork,
+    user_id: int,
+    media_dir: Path,
+    text: str = "",
+    topics: list[str] | None = None,
+    location: str | None = None,
+    card_refs: list[cards.CardRef] | None = None,
+    declared_original: bool = False,
+    video: Upload | None = None,
+    images: list[Upload] | None = None,
+) -> PostInfo:
+    """Publish a post of the user's channel: one video, or 1–9 images, or text with either.
+
+    Media are processed before anything is written; if processing or the write fails, every file
+    made is deleted (the caller's unit of work rolls the rows back).
+    """
+    creator = uow.session.scalar(select(Creator).where(Creator.user_id == user_id))
+    if creator is None:
+        raise Problem(409, "no_channel", "open a channel account first")
+    images = images or []
+    if video is None and not images:
+        raise InvalidInput("a post needs a video or at least one image", field="media")
+    if video is not None and images:
+        raise InvalidInput("a post has a video or images, not both", field="media")
+    if len(images) > MAX_IMAGES:
+        raise InvalidInput(f"at most {MAX_IMAGES} images", field="images")
+    if len(text) > TEXT_MAX:
+        raise InvalidInput(f"text is longer than {TEXT_MAX} characters", field="text")
+    if location is not None and len(location) > LOCATION_MAX:
+        raise InvalidInput(f"location is longer than {LOCATION_MAX} characters", field="location")
+    card_refs = card_refs or []
+    if len(card_refs) > MAX_CARDS:
+        raise InvalidInput(f"at most {MAX_CARDS} cards", field="cards")
+    for ref in card_refs:
+        cards.check(uow, ref)
+    topic_list = parse_topics(text, topics or [])
+    media_dir.mkdir(parents=True, exist_ok=True)
+    made: list[media.Processed] = []
+    try:
+        uploads = [video] if video is not None else images
+        for upload in uploads:
+            limit = media.MAX_VIDEO_BYTES if video is not None else media.MAX_IMAGE_BYTES
+            if upload.size > limit:
+                raise Problem(413, "media_too_large", f"the file is over {limit >> 20} MiB")
+            media_id = crypto.nonce(20)
+            process = media.process_video if video is not None else media.process_image
+            made.append(process(upload.path, media_dir, media_id))
+        now = uow.now()
+        media_ids = []
+        for processed in made:
+            media_id = processed.path.split(".")[0]
+            uow.session.add(
+                Media(
+                    id=media_id,
+                    creator_id=creator.id,
+                    kind="video" if video is not None else "image",
+                    path=processed.path,
+                    poster_path=processed.poster_path,
+                    content_type=processed.content_type,
+                    width=processed.width,
+                    height=processed.height,
+                    duration_ms=processed.duration_ms,
+                    size=processed.size,
+                    created_at=now,
+                )
+            )
+            media_ids.append(media_id)
+        post = Post(
+            creator_id=creator.id,
+            kind="video" if video is not None else "images",
+            text=text,
+            topics=json.dumps(topic_list, ensure_ascii=False),
+            media=json.dumps(media_ids),
+            cards=json.dumps([{"kind": r.kind, "ref": r.ref} for r in card_refs], ensure_ascii=False),
+            location=location,
+            declared_original=declared_original,
+            created_at=now,
+        )
+        uow.session.add(post)
+        uow.session.flush()
+    except BaseException:
+        for processed in made:
+            media.remove(media_dir, processed.path, processed.poster_path)
+        raise
+    uow.publish(
+        PostPublished(
+            post_id=post.id,
+            creator_id=creator.id,
+            kind=post.kind,
+            text=text,
+            topics=topic_list,
+            declared_original=declared_original,
+        )
+    )
+    return _post_info(uow, post, creator)
+
+
+def _media_info(row: Media) -> MediaInfo:
+    return MediaInfo(
+        media_id=row.id,
+        kind=row.kind,
+        content_type=row.content_type,
+        width=row.width,
+        height=row.height,
+        duration_ms=row.duration_ms,
+        size=row.size,
+        url=f"/api/channels/media/{row.id}",
+        poster_url=f"/api/channels/media/{row.id}/poster" if row.poster_path else None,
+    )
+
+
+def _post_info(uow: UnitOfWork, post: Post, creator: Creator | None = None) -> PostInfo:
+    creator = creator or _creator(uow, post.creator_id)
+    ids = json.loads(post.media)
+    rows = {m.id: m for m in uow.session.scalars(select(Media).where(Media.id.in_(ids)))} if ids else {}
+    refs = [cards.CardRef(c["kind"], c["ref"]) for c in json.loads(post.cards)]
+    return PostInfo(
+        post_id=post.id,
+        creator_id=creator.id,
+        creator_name=creator.name,
+        kind=post.kind,
+        text=post.text,
+        topics=json.loads(post.topics),
+        location=post.location,
+        media=[_media_info(rows[i]) for i in ids if i in rows],
+        cards=[cards.resolve(uow, ref) for ref in refs],
+        declared_original=post.declared_original,
+        created_at=post.created_at,
+    )
+
+
+def _live_post(uow: UnitOfWork, post_id: int) -> Post:
+    post = uow.session.get(Post, post_id)
+    if post is None or post.deleted_at is not None:
+        raise NotFound("post", post_id)
+    return post
+
+
+def get_post(*, uow: UnitOfWork, post_id: int) -> PostInfo:
+    """A post, or NotFound (also once deleted)."""
+    return _post_info(uow, _live_post(uow, post_id))
+
+
+def delete_post(*, uow: UnitOfWork, user_id: int, post_id: int) -> None:
+    """Delete one of the user's own posts (its media stop being served)."""
+    post = _live_post(uow, post_id)
+    creator = _creator(uow, post.creator_id)
+    if creator.user_id != user_id:
+        raise Problem(403, "not_your_post", "only its creator can delete a post")
+    post.deleted_at = uow.now()
+    uow.publish(PostDeleted(post_id=post.id, creator_id=creator.id))
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    """A page of posts and the cursor of the next one (None at the end)."""
+
+    posts: list[PostInfo]
+    next_cursor: str | None
+
+
+def _cursor(post: Post) -> str:
+    return f"{int(post.created_at.timestamp() * 1_000_000)}.{post.id}"
+
+
+def _after(cursor: str | None) -> tuple[dt.datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        micros, post_id = cursor.split(".")
+        return dt.datetime.fromtimestamp(int(micros) / 1_000_000, dt.UTC), int(post_id)
+    except ValueError:
+        raise InvalidInput("cursor is not one this API gave", field="cursor") from None
+
+
+def _page(uow: UnitOfWork, query: Select[Post], cursor: str | None, limit: int) -> Page:
+    """Newest first; the cursor is (created_at, id) of the last post, so new posts never shift it."""
+    after = _after(cursor)
+    if after is not None:
+        query = query.where(tuple_(Post.created_at, Post.id) < tuple_(*after))
+    rows = list(uow.session.scalars(query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page([_post_info(uow, p) for p in rows], _cursor(rows[-1]) if more and rows else None)
+
+
+def creator_posts(*, uow: UnitOfWork, creator_id: int, cursor: str | None = None, limit: int = 20) -> Page:
+    """A creator's posts, newest first."""
+    _creator(uow, creator_id)
+    query = select(Post).where(Post.creator_id == creator_id, Post.deleted_at.is_(None))
+    return _page(uow, query, cursor, min(max(limit, 1), 50))
+
+
+def following_feed(*, uow: UnitOfWork, user_id: int, cursor: str | None = None, limit: int = 20) -> Page:
+    """关注: posts of the creators the user follows, newest first."""
+    followed = select(Follow.creator_id).where(Follow.user_id == user_id)
+    query = select(Post).where(Post.creator_id.in_(followed), Post.deleted_at.is_(None))
+    return _page(uow, query, cursor, min(max(limit, 1), 50))
+
+
+def media_file(*, uow: UnitOfWork, media_id: str, poster: bool = False) -> tuple[str, str] | None:
+    """(relative path, content type) of a media item of a live post, or None."""
+    row = uow.session.get(Media, media_id)
+    if row is None:
+        return None
+    live = uow.session.scalar(
+        select(Post.id).where(Post.media.contains(f'"{media_id}"'), Post.deleted_at.is_(None)).limit(1)
+    )
+    if live is None:
+        return None
+    if poster:
+        return (row.poster_path, "image/jpeg") if row.poster_path else None
+    return row.path, row.content_type

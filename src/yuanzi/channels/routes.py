@@ -1,0 +1,227 @@
+"""Channels' REST API under /api/channels/ (problem JSON errors, OpenAPI at /docs).
+
+Requests act as a user: in sandbox mode the `X-Yuanzi-User` header names them (the web client
+calls the service directly with its signed-in user). Production sign-in for the API is not built.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Header, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+from yuanzi.channels import service as channels_service
+from yuanzi.core import cards
+from yuanzi.core.errors import InvalidInput, NotFound, Problem
+from yuanzi.core.http import runtime, unit_of_work
+from yuanzi.core.uow import UnitOfWork
+
+router = APIRouter(prefix="/api/channels", tags=["channels"])
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+MAX_UPLOAD = 200 << 20
+
+
+def media_dir(request: Request) -> Path:
+    """Where Channels keeps media: `<data_dir>/media/channels`."""
+    path: Path = request.app.state.settings.data_dir / "media" / "channels"
+    return path
+
+
+def acting_user(request: Request, x_yuanzi_user: Annotated[str | None, Header()] = None) -> int:
+    """The user this request acts as (sandbox: the X-Yuanzi-User header)."""
+    if not request.app.state.settings.is_sandbox:
+        raise Problem(401, "sign_in_required", "the Channels API needs a signed-in user; not available yet")
+    if not x_yuanzi_user or not x_yuanzi_user.isdigit():
+        raise Problem(401, "sign_in_required", "send X-Yuanzi-User: <user_id> to act as a sandbox user")
+    return int(x_yuanzi_user)
+
+
+User = Annotated[int, Depends(acting_user)]
+
+
+class NewCreator(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: StrictStr = Field(min_length=1, max_length=64)
+    bio: StrictStr = Field(default="", max_length=256)
+
+
+def _creator_json(c: channels_service.CreatorInfo) -> dict[str, Any]:
+    return {
+        "creator_id": c.creator_id,
+        "user_id": c.user_id,
+        "name": c.name,
+        "bio": c.bio,
+        "followers": c.followers,
+        "posts": c.posts,
+        "created_at": c.created_at.isoformat(),
+    }
+
+
+def post_json(p: channels_service.PostInfo) -> dict[str, Any]:
+    """A post as the API answers it."""
+    return {
+        "post_id": p.post_id,
+        "creator_id": p.creator_id,
+        "creator_name": p.creator_name,
+        "kind": p.kind,
+        "text": p.text,
+        "topics": p.topics,
+        "location": p.location,
+        "declared_original": p.declared_original,
+        "media": [vars(m) for m in p.media],
+        "cards": [vars(c) for c in p.cards],
+        "created_at": p.created_at.isoformat(),
+    }
+
+
+def _page_json(page: channels_service.Page) -> dict[str, Any]:
+    return {"posts": [post_json(p) for p in page.posts], "next_cursor": page.next_cursor}
+
+
+@router.post("/creators", status_code=201)
+def create_creator(body: NewCreator, user: User, uow: UoW) -> dict[str, Any]:
+    """Open the acting user's channel account."""
+    creator = channels_service.create_creator(uow=uow, user_id=user, name=body.name, bio=body.bio)
+    uow.commit()
+    return _creator_json(creator)
+
+
+@router.get("/creators/{creator_id}")
+def get_creator(creator_id: int, uow: UoW) -> dict[str, Any]:
+    """A channel account with its follower and post counts."""
+    return _creator_json(channels_service.get_creator(uow=uow, creator_id=creator_id))
+
+
+@router.get("/creators/{creator_id}/posts")
+def creator_posts(creator_id: int, uow: UoW, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+    """A creator's posts, newest first, with a cursor for the next page."""
+    return _page_json(
+        channels_service.creator_posts(uow=uow, creator_id=creator_id, cursor=cursor, limit=limit)
+    )
+
+
+@router.put("/creators/{creator_id}/follow")
+def follow(creator_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """Follow a creator (idempotent)."""
+    changed = channels_service.follow(uow=uow, user_id=user, creator_id=creator_id)
+    uow.commit()
+    return {"following": True, "changed": changed}
+
+
+@router.delete("/creators/{creator_id}/follow")
+def unfollow(creator_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """Stop following a creator (idempotent)."""
+    changed = channels_service.unfollow(uow=uow, user_id=user, creator_id=creator_id)
+    uow.commit()
+    return {"following": False, "changed": changed}
+
+
+def _card_refs(raw: str) -> list[cards.CardRef]:
+    if not raw.strip():
+        return []
+    try:
+        items = json.loads(raw)
+        return [cards.CardRef(str(item["kind"]), str(item["ref"])) for item in items]
+    except (ValueError, TypeError, KeyError):
+        raise InvalidInput(
+            'cards must be JSON like [{"kind": "miniprogram", "ref": "wx…"}]', field="cards"
+        ) from None
+
+
+def _saved(upload: UploadFile, folder: Path) -> channels_service.Upload:
+    with tempfile.NamedTemporaryFile(dir=folder, prefix="upload-", delete=False) as out:
+        shutil.copyfileobj(upload.file, out, length=1 << 20)
+    path = Path(out.name)
+    return channels_service.Upload(
+        path=path, content_type=upload.content_type or "", size=path.stat().st_size
+    )
+
+
+@router.post("/posts", status_code=201)
+def publish(
+    request: Request,
+    user: User,
+    uow: UoW,
+    text: Annotated[str, Form()] = "",
+    topics: Annotated[str, Form()] = "",
+    location: Annotated[str, Form()] = "",
+    cards_json: Annotated[str, Form(alias="cards")] = "",
+    declared_original: Annotated[bool, Form()] = False,
+    video: Annotated[UploadFile | None, File()] = None,
+    images: Annotated[list[UploadFile] | None, File()] = None,
+) -> dict[str, Any]:
+    """Publish a post: multipart with `video` (MP4, MOV, WebM…) or up to nine `images`, and text,
+    topics (comma separated, or #话题 in the text), a location, `cards` (JSON) and
+    `declared_original`."""
+    folder = media_dir(request)
+    folder.mkdir(parents=True, exist_ok=True)
+    saved: list[channels_service.Upload] = []
+    try:
+        saved = [_saved(f, folder) for f in ([video] if video is not None else []) + (images or [])]
+        post = channels_service.publish(
+            uow=uow,
+            user_id=user,
+            media_dir=folder,
+            text=text,
+            topics=[t for t in topics.split(",") if t.strip()],
+            location=location.strip() or None,
+            card_refs=_card_refs(cards_json),
+            declared_original=declared_original,
+            video=saved[0] if video is not None else None,
+            images=saved if video is None else None,
+        )
+        uow.commit()
+    finally:
+        for upload in saved:
+            upload.path.unlink(missing_ok=True)
+    return post_json(post)
+
+
+@router.get("/posts/{post_id}")
+def get_post(post_id: int, uow: UoW) -> dict[str, Any]:
+    """A post with its media URLs and resolved cards."""
+    return post_json(channels_service.get_post(uow=uow, post_id=post_id))
+
+
+@router.delete("/posts/{post_id}", status_code=204)
+def delete_post(post_id: int, user: User, uow: UoW) -> Response:
+    """Delete one of your posts."""
+    channels_service.delete_post(uow=uow, user_id=user, post_id=post_id)
+    uow.commit()
+    return Response(status_code=204)
+
+
+@router.get("/feed/following")
+def following_feed(user: User, uow: UoW, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+    """关注: posts of the creators you follow, newest first."""
+    return _page_json(channels_service.following_feed(uow=uow, user_id=user, cursor=cursor, limit=limit))
+
+
+def _media(request: Request, media_id: str, poster: bool) -> FileResponse:
+    with runtime(request).uow() as uow:
+        found = channels_service.media_file(uow=uow, media_id=media_id, poster=poster)
+    if found is None:
+        raise NotFound("media", media_id)
+    path, content_type = found
+    # FileResponse answers Range requests (206), so players can seek.
+    return FileResponse(
+        media_dir(request) / path, media_type=content_type, headers={"Cache-Control": "public, max-age=86400"}
+    )
+
+
+@router.get("/media/{media_id}")
+def get_media(request: Request, media_id: str) -> FileResponse:
+    """A post's video (MP4, byte ranges supported) or image."""
+    return _media(request, media_id, poster=False)
+
+
+@router.get("/media/{media_id}/poster")
+def get_poster(request: Request, media_id: str) -> FileResponse:
+    """A video's poster frame (JPEG)."""
+    return _media(request, media_id, poster=True)

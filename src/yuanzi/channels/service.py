@@ -1,0 +1,45 @@
+"""Channels' public interface: what other components, the CLI and the web client may call.
+
+Every function takes keyword-only arguments, the first being the caller's unit of work, and never
+commits.
+"""
+
+from __future__ import annotations
+
+from yuanzi.channels.posts import (
+    CreatorInfo,
+    MediaInfo,
+    Page,
+    PostInfo,
+    Upload,
+    create_creator,
+    creator_of_user,
+    creator_posts,
+    delete_post,
+    follow,
+    following_feed,
+    get_creator,
+    get_post,
+    media_file,
+    publish,
+    unfollow,
+)
+
+__all__ = [
+    "CreatorInfo",
+    "MediaInfo",
+    "Page",
+    "PostInfo",
+    "Upload",
+    "create_creator",
+    "creator_of_user",
+    "creator_posts",
+    "delete_post",
+    "follow",
+    "following_feed",
+    "get_creator",
+    "get_post",
+    "media_file",
+    "publish",
+    "unfollow",
+]

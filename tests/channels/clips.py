@@ -1,0 +1,50 @@
+"""Short test videos generated with PyAV at test time (no binary files in the repository)."""
+
+from __future__ import annotations
+
+import fractions
+from pathlib import Path
+
+import av
+import numpy as np
+
+
+def make_clip(
+    path: Path,
+    *,
+    seconds: float = 1.0,
+    size: tuple[int, int] = (320, 240),
+    fps: int = 15,
+    codec: str = "libx264",
+    audio: bool = True,
+    seed: int = 0,
+    container: str | None = None,
+) -> Path:
+    """A clip of moving colour bars (and a tone), different for each `seed`."""
+    width, height = size
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 255, size=(8, 3), dtype=np.uint8)
+    with av.open(str(path), mode="w", format=container) as out:
+        video = out.add_stream(codec, rate=fps)
+        video.width, video.height = width, height
+        video.pix_fmt = "yuv420p"
+        sound = out.add_stream("aac" if container != "webm" else "libopus", rate=48_000) if audio else None
+        for i in range(int(seconds * fps)):
+            bars = np.repeat(np.roll(base, i % 8, axis=0), width // 8 + 1, axis=0)[:width]
+            image = np.broadcast_to(bars[np.newaxis, :, :], (height, width, 3)).copy()
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts, frame.time_base = i, fractions.Fraction(1, fps)
+            out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+        if sound is not None:
+            samples = int(seconds * 48_000)
+            tone = (0.2 * np.sin(np.arange(samples) * 2 * np.pi * 440 / 48_000)).astype(np.float32)
+            step = sound.codec_context.frame_size or 960
+            for start in range(0, samples - step, step):
+                chunk = av.AudioFrame.from_ndarray(
+                    tone[np.newaxis, start : start + step], format="flt", layout="mono"
+                )
+                chunk.sample_rate, chunk.pts = 48_000, start
+                out.mux(sound.encode(chunk))
+            out.mux(sound.encode(None))
+    return path
