@@ -37,3 +37,50 @@ class PostDeleted(Event):
     topic = "channels.post.deleted"
     post_id: int
     creator_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PostReacted(Event):
+    """A user liked (赞), recommended (推荐) or favourited (收藏) a post."""
+
+    topic = "channels.post.reacted"
+    post_id: int
+    creator_id: int
+    user_id: int
+    kind: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CommentAdded(Event):
+    """A user commented on a post."""
+
+    topic = "channels.comment.added"
+    comment_id: int
+    post_id: int
+    creator_id: int
+    user_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PostShared(Event):
+    """A user shared a post to a chat or as a link."""
+
+    topic = "channels.post.shared"
+    post_id: int
+    creator_id: int
+    user_id: int
+    share_id: str
+    target: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ViewRecorded(Event):
+    """A viewing of a post finished (with its watch time, and whether it came through a share)."""
+
+    topic = "channels.view.recorded"
+    post_id: int
+    creator_id: int
+    user_id: int
+    watched_ms: int
+    finished: bool
+    via_share: bool

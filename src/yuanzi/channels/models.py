@@ -71,5 +71,84 @@ class Post(Base):
     declared_original: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Counters kept in step with the interaction rows, in the same transaction (ranking reads them).
+    likes: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0", default=0)
+    recommends: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0", default=0)
+    favourites: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0", default=0)
+    comments: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0", default=0)
+    shares: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0", default=0)
+    plays: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0", default=0)
+    finishes: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0", default=0)
+    watch_ms: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0", default=0)
 
     __table_args__ = (Index("ix_channels_posts_creator", "creator_id", "created_at"),)
+
+
+class Reaction(Base):
+    """A user's like (赞), recommendation to friends (推荐) or favourite (收藏) of a post."""
+
+    __tablename__ = "channels_reactions"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    post_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("channels_posts.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)  # like | recommend | favourite
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_channels_reactions_post", "post_id", "kind"),)
+
+
+class Comment(Base):
+    """A comment, or a reply to one (one level deep)."""
+
+    __tablename__ = "channels_comments"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    post_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("channels_posts.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    parent_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("channels_comments.id"))
+    text: Mapped[str] = mapped_column(String(500), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_channels_comments_post", "post_id", "id"),)
+
+
+class Block(Base):
+    """A creator has blocked a user from commenting on its posts."""
+
+    __tablename__ = "channels_blocks"
+
+    creator_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("channels_creators.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class Share(Base):
+    """A post shared to a chat or as a link; views through it carry who shared (private domain)."""
+
+    __tablename__ = "channels_shares"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    post_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("channels_posts.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    target: Mapped[str] = mapped_column(String(8), nullable=False)  # chat | link
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class View(Base):
+    """One viewing of a post: played, how far, finished; through a share or not."""
+
+    __tablename__ = "channels_views"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    post_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("channels_posts.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    share_id: Mapped[str | None] = mapped_column(String(24))
+    watched_ms: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    finished: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        Index("ix_channels_views_post", "post_id"),
+        Index("ix_channels_views_user", "user_id", "started_at"),
+    )

@@ -67,6 +67,7 @@ class PostInfo:
     cards: list[cards.Card]
     declared_original: bool
     created_at: dt.datetime
+    stats: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 def _creator_info(uow: UnitOfWork, row: Creator) -> CreatorInfo:
@@ -293,6 +294,16 @@ def _post_info(uow: UnitOfWork, post: Post, creator: Creator | None = None) -> P
         cards=[cards.resolve(uow, ref) for ref in refs],
         declared_original=post.declared_original,
         created_at=post.created_at,
+        stats={
+            "likes": post.likes or 0,
+            "recommends": post.recommends or 0,
+            "favourites": post.favourites or 0,
+            "comments": post.comments or 0,
+            "shares": post.shares or 0,
+            "plays": post.plays or 0,
+            "finishes": post.finishes or 0,
+            "watch_ms": post.watch_ms or 0,
+        },
     )
 
 

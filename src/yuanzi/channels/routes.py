@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Request, Response, UploadFile
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from yuanzi.channels import service as channels_service
 from yuanzi.core import cards
@@ -77,6 +77,7 @@ def post_json(p: channels_service.PostInfo) -> dict[str, Any]:
         "media": [vars(m) for m in p.media],
         "cards": [vars(c) for c in p.cards],
         "created_at": p.created_at.isoformat(),
+        "stats": p.stats,
     }
 
 
@@ -201,6 +202,116 @@ def delete_post(post_id: int, user: User, uow: UoW) -> Response:
 def following_feed(user: User, uow: UoW, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
     """关注: posts of the creators you follow, newest first."""
     return _page_json(channels_service.following_feed(uow=uow, user_id=user, cursor=cursor, limit=limit))
+
+
+class NewComment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: StrictStr = Field(min_length=1, max_length=500)
+    parent_id: StrictInt | None = None
+
+
+class NewShare(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    target: StrictStr = "link"
+
+
+class ViewEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    event: StrictStr
+    view_id: StrictInt | None = None
+    position_ms: StrictInt = 0
+    share_id: StrictStr | None = None
+
+
+class BlockBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user_id: StrictInt
+
+
+def _react(post_id: int, kind: str, on: bool, user: int, uow: UnitOfWork) -> dict[str, Any]:
+    changed = channels_service.react(uow=uow, user_id=user, post_id=post_id, kind=kind, on=on)
+    uow.commit()
+    return {kind: on, "changed": changed}
+
+
+@router.put("/posts/{post_id}/{kind}")
+def react(post_id: int, kind: str, user: User, uow: UoW) -> dict[str, Any]:
+    """`kind` like (赞), recommend (推荐: your friends see it) or favourite (收藏); idempotent."""
+    return _react(post_id, kind, True, user, uow)
+
+
+@router.delete("/posts/{post_id}/{kind}")
+def unreact(post_id: int, kind: str, user: User, uow: UoW) -> dict[str, Any]:
+    """Take back a like, recommendation or favourite; idempotent."""
+    return _react(post_id, kind, False, user, uow)
+
+
+def _comment_json(c: channels_service.CommentInfo) -> dict[str, Any]:
+    return {
+        "comment_id": c.comment_id,
+        "post_id": c.post_id,
+        "user_id": c.user_id,
+        "nickname": c.nickname,
+        "parent_id": c.parent_id,
+        "text": c.text,
+        "created_at": c.created_at.isoformat(),
+    }
+
+
+@router.post("/posts/{post_id}/comments", status_code=201)
+def add_comment(post_id: int, body: NewComment, user: User, uow: UoW) -> dict[str, Any]:
+    """Comment on a post, or reply to a comment (replies are one level deep)."""
+    added = channels_service.comment(
+        uow=uow, user_id=user, post_id=post_id, text=body.text, parent_id=body.parent_id
+    )
+    uow.commit()
+    return _comment_json(added)
+
+
+@router.get("/posts/{post_id}/comments")
+def list_comments(post_id: int, uow: UoW) -> dict[str, Any]:
+    """A post's comments, each followed by its replies."""
+    return {"comments": [_comment_json(c) for c in channels_service.comments(uow=uow, post_id=post_id)]}
+
+
+@router.delete("/comments/{comment_id}", status_code=204)
+def delete_comment(comment_id: int, user: User, uow: UoW) -> Response:
+    """Delete a comment (its author or the post's creator), with its replies."""
+    channels_service.delete_comment(uow=uow, user_id=user, comment_id=comment_id)
+    uow.commit()
+    return Response(status_code=204)
+
+
+@router.post("/blocks", status_code=201)
+def block_commenter(body: BlockBody, user: User, uow: UoW) -> dict[str, Any]:
+    """Block a user from commenting on your channel's posts."""
+    changed = channels_service.block(uow=uow, creator_user_id=user, user_id=body.user_id)
+    uow.commit()
+    return {"blocked": body.user_id, "changed": changed}
+
+
+@router.post("/posts/{post_id}/shares", status_code=201)
+def share(post_id: int, body: NewShare, user: User, uow: UoW) -> dict[str, Any]:
+    """Share a post to a chat or as a link; views that come through it carry `share_id`."""
+    share_id = channels_service.share(uow=uow, user_id=user, post_id=post_id, target=body.target)
+    uow.commit()
+    return {"share_id": share_id, "url": f"/api/channels/posts/{post_id}?share={share_id}"}
+
+
+@router.post("/posts/{post_id}/views")
+def record_view(post_id: int, body: ViewEvent, user: User, uow: UoW) -> dict[str, Any]:
+    """play (→ view_id), then progress / finish with `view_id` and `position_ms`."""
+    view_id = channels_service.record_view(
+        uow=uow,
+        user_id=user,
+        post_id=post_id,
+        event=body.event,
+        view_id=body.view_id,
+        position_ms=body.position_ms,
+        share_id=body.share_id,
+    )
+    uow.commit()
+    return {"view_id": view_id}
 
 
 def _media(request: Request, media_id: str, poster: bool) -> FileResponse:

@@ -6,6 +6,17 @@ commits.
 
 from __future__ import annotations
 
+from yuanzi.channels.interactions import (
+    CommentInfo,
+    block,
+    comment,
+    comments,
+    delete_comment,
+    react,
+    reactions_of,
+    record_view,
+    share,
+)
 from yuanzi.channels.posts import (
     CreatorInfo,
     MediaInfo,
@@ -26,14 +37,19 @@ from yuanzi.channels.posts import (
 )
 
 __all__ = [
+    "CommentInfo",
     "CreatorInfo",
     "MediaInfo",
     "Page",
     "PostInfo",
     "Upload",
+    "block",
+    "comment",
+    "comments",
     "create_creator",
     "creator_of_user",
     "creator_posts",
+    "delete_comment",
     "delete_post",
     "follow",
     "following_feed",
@@ -41,5 +57,9 @@ __all__ = [
     "get_post",
     "media_file",
     "publish",
+    "react",
+    "reactions_of",
+    "record_view",
+    "share",
     "unfollow",
 ]
