@@ -20,18 +20,18 @@ def make_clip(
     seed: int = 0,
     container: str | None = None,
 ) -> Path:
-    """A clip of moving colour bars (and a tone), different for each `seed`."""
+    """A clip of a slowly moving block pattern (and a tone); each `seed` gives a different picture."""
     width, height = size
     rng = np.random.default_rng(seed)
-    base = rng.integers(0, 255, size=(8, 3), dtype=np.uint8)
+    blocks = rng.integers(0, 255, size=(6, 8, 3), dtype=np.uint8)
+    pattern = np.repeat(np.repeat(blocks, -(-height // 6), axis=0), -(-width // 8), axis=1)[:height, :width]
     with av.open(str(path), mode="w", format=container) as out:
         video = out.add_stream(codec, rate=fps)
         video.width, video.height = width, height
         video.pix_fmt = "yuv420p"
         sound = out.add_stream("aac" if container != "webm" else "libopus", rate=48_000) if audio else None
         for i in range(int(seconds * fps)):
-            bars = np.repeat(np.roll(base, i % 8, axis=0), width // 8 + 1, axis=0)[:width]
-            image = np.broadcast_to(bars[np.newaxis, :, :], (height, width, 3)).copy()
+            image = np.ascontiguousarray(np.roll(pattern, i * max(1, width // 160), axis=1))
             frame = av.VideoFrame.from_ndarray(image, format="rgb24")
             frame.pts, frame.time_base = i, fractions.Fraction(1, fps)
             out.mux(video.encode(frame))

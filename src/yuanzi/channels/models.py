@@ -152,3 +152,42 @@ class View(Base):
         Index("ix_channels_views_post", "post_id"),
         Index("ix_channels_views_user", "user_id", "started_at"),
     )
+
+
+class Fingerprint(Base):
+    """A 64-bit perceptual hash of a post's sampled video frame or image, or the SimHash of its
+    text, split into eight 8-bit bands so near neighbours (≤ 7 bits apart) share a band."""
+
+    __tablename__ = "channels_fingerprints"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    post_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("channels_posts.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)  # frame | image | text
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    hash: Mapped[int] = mapped_column(BigInteger, nullable=False)  # the 64 bits, stored signed
+    b0: Mapped[int] = mapped_column(Integer, nullable=False)
+    b1: Mapped[int] = mapped_column(Integer, nullable=False)
+    b2: Mapped[int] = mapped_column(Integer, nullable=False)
+    b3: Mapped[int] = mapped_column(Integer, nullable=False)
+    b4: Mapped[int] = mapped_column(Integer, nullable=False)
+    b5: Mapped[int] = mapped_column(Integer, nullable=False)
+    b6: Mapped[int] = mapped_column(Integer, nullable=False)
+    b7: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (
+        *(Index(f"ix_channels_fingerprints_b{i}", "kind", f"b{i}") for i in range(8)),
+        Index("ix_channels_fingerprints_post", "post_id"),
+    )
+
+
+class Originality(Base):
+    """The originality decision on a post, with its evidence (visible to the creator)."""
+
+    __tablename__ = "channels_originality"
+
+    post_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("channels_posts.id"), primary_key=True)
+    declared: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    granted: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    reason: Mapped[str] = mapped_column(String(32), nullable=False)
+    evidence: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
-from yuanzi.channels import media
+from yuanzi.channels import media, originality
 from yuanzi.channels.events import CreatorCreated, PostDeleted, PostPublished
-from yuanzi.channels.models import Creator, Follow, Media, Post
+from yuanzi.channels.models import Creator, Follow, Media, Originality, Post
 from yuanzi.core import cards, crypto
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
@@ -68,6 +68,7 @@ class PostInfo:
     declared_original: bool
     created_at: dt.datetime
     stats: dict[str, int] = dataclasses.field(default_factory=dict)
+    original: bool = False  # declared and not found to copy an earlier post
 
 
 def _creator_info(uow: UnitOfWork, row: Creator) -> CreatorInfo:
@@ -213,6 +214,11 @@ def publish(
             media_id = crypto.nonce(20)
             process = media.process_video if video is not None else media.process_image
             made.append(process(upload.path, media_dir, media_id))
+        prints = originality.Prints(
+            frames=originality.video_hashes(media_dir / made[0].path) if video is not None else [],
+            images=[originality.image_hash(media_dir / m.path) for m in made] if video is None else [],
+            text=originality.simhash(text),
+        )
         now = uow.now()
         media_ids = []
         for processed in made:
@@ -246,6 +252,7 @@ def publish(
         )
         uow.session.add(post)
         uow.session.flush()
+        originality.decide(uow, post, prints)
     except BaseException:
         for processed in made:
             media.remove(media_dir, processed.path, processed.poster_path)
@@ -282,6 +289,7 @@ def _post_info(uow: UnitOfWork, post: Post, creator: Creator | None = None) -> P
     ids = json.loads(post.media)
     rows = {m.id: m for m in uow.session.scalars(select(Media).where(Media.id.in_(ids)))} if ids else {}
     refs = [cards.CardRef(c["kind"], c["ref"]) for c in json.loads(post.cards)]
+    decision = uow.session.get(Originality, post.id)
     return PostInfo(
         post_id=post.id,
         creator_id=creator.id,
@@ -293,6 +301,7 @@ def _post_info(uow: UnitOfWork, post: Post, creator: Creator | None = None) -> P
         media=[_media_info(rows[i]) for i in ids if i in rows],
         cards=[cards.resolve(uow, ref) for ref in refs],
         declared_original=post.declared_original,
+        original=bool(decision and decision.granted),
         created_at=post.created_at,
         stats={
             "likes": post.likes or 0,
@@ -389,3 +398,26 @@ def media_file(*, uow: UnitOfWork, media_id: str, poster: bool = False) -> tuple
     if poster:
         return (row.poster_path, "image/jpeg") if row.poster_path else None
     return row.path, row.content_type
+
+
+@dataclasses.dataclass(frozen=True)
+class OriginalityInfo:
+    """Whether a post keeps its original mark, why, and the evidence."""
+
+    post_id: int
+    declared: bool
+    granted: bool
+    reason: str
+    evidence: dict[str, object]
+    decided_at: dt.datetime
+
+
+def post_originality(*, uow: UnitOfWork, post_id: int) -> OriginalityInfo:
+    """The originality decision on a post."""
+    post = _live_post(uow, post_id)
+    row = uow.session.get(Originality, post.id)
+    if row is None:
+        raise NotFound("originality_decision", post_id)
+    return OriginalityInfo(
+        row.post_id, row.declared, row.granted, row.reason, json.loads(row.evidence), row.decided_at
+    )

@@ -74,6 +74,7 @@ def post_json(p: channels_service.PostInfo) -> dict[str, Any]:
         "topics": p.topics,
         "location": p.location,
         "declared_original": p.declared_original,
+        "original": p.original,
         "media": [vars(m) for m in p.media],
         "cards": [vars(c) for c in p.cards],
         "created_at": p.created_at.isoformat(),
@@ -188,6 +189,20 @@ def publish(
 def get_post(post_id: int, uow: UoW) -> dict[str, Any]:
     """A post with its media URLs and resolved cards."""
     return post_json(channels_service.get_post(uow=uow, post_id=post_id))
+
+
+@router.get("/posts/{post_id}/originality")
+def originality(post_id: int, uow: UoW) -> dict[str, Any]:
+    """Whether the post keeps its original mark, why, and the evidence (a matched earlier post)."""
+    found = channels_service.post_originality(uow=uow, post_id=post_id)
+    return {
+        "post_id": found.post_id,
+        "declared": found.declared,
+        "granted": found.granted,
+        "reason": found.reason,
+        "evidence": found.evidence,
+        "decided_at": found.decided_at.isoformat(),
+    }
 
 
 @router.delete("/posts/{post_id}", status_code=204)

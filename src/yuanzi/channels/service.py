@@ -20,6 +20,7 @@ from yuanzi.channels.interactions import (
 from yuanzi.channels.posts import (
     CreatorInfo,
     MediaInfo,
+    OriginalityInfo,
     Page,
     PostInfo,
     Upload,
@@ -32,6 +33,7 @@ from yuanzi.channels.posts import (
     get_creator,
     get_post,
     media_file,
+    post_originality,
     publish,
     unfollow,
 )
@@ -40,6 +42,7 @@ __all__ = [
     "CommentInfo",
     "CreatorInfo",
     "MediaInfo",
+    "OriginalityInfo",
     "Page",
     "PostInfo",
     "Upload",
@@ -56,6 +59,7 @@ __all__ = [
     "get_creator",
     "get_post",
     "media_file",
+    "post_originality",
     "publish",
     "react",
     "reactions_of",
