@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     dispatch_interval: float = Field(default=0.5, gt=0)
     # Run `alembic upgrade head` when the server starts.
     migrate_on_start: bool = True
+    # Channels' Recommended feed and the creator incentive plan (docs/channels.md).
+    channels_original_boost: float = Field(default=0.3, ge=0, le=5)
+    channels_floor_impressions: int = Field(default=50, ge=0, le=100_000)
+    channels_floor_share: float = Field(default=0.2, ge=0, le=1)
+    channels_freshness_hours: float = Field(default=24.0, gt=0)
+    channels_author_decay: float = Field(default=0.5, gt=0, le=1)
+    channels_repeat_window_hours: float = Field(default=24.0, ge=0)
 
     @property
     def sqlalchemy_url(self) -> str:

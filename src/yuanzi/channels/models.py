@@ -191,3 +191,21 @@ class Originality(Base):
     reason: Mapped[str] = mapped_column(String(32), nullable=False)
     evidence: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class Impression(Base):
+    """A post shown to a user in the Recommended feed, and why (organic / boost / floor)."""
+
+    __tablename__ = "channels_impressions"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    post_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("channels_posts.id"), nullable=False)
+    creator_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    reason: Mapped[str] = mapped_column(String(8), nullable=False)
+    shown_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        Index("ix_channels_impressions_user", "user_id", "shown_at"),
+        Index("ix_channels_impressions_post", "post_id", "shown_at"),
+    )

@@ -267,7 +267,7 @@ def publish(
             declared_original=declared_original,
         )
     )
-    return _post_info(uow, post, creator)
+    return post_info(uow, post, creator)
 
 
 def _media_info(row: Media) -> MediaInfo:
@@ -284,7 +284,8 @@ def _media_info(row: Media) -> MediaInfo:
     )
 
 
-def _post_info(uow: UnitOfWork, post: Post, creator: Creator | None = None) -> PostInfo:
+def post_info(uow: UnitOfWork, post: Post, creator: Creator | None = None) -> PostInfo:
+    """A post row as feeds and pages show it (media, resolved cards, originality, stats)."""
     creator = creator or _creator(uow, post.creator_id)
     ids = json.loads(post.media)
     rows = {m.id: m for m in uow.session.scalars(select(Media).where(Media.id.in_(ids)))} if ids else {}
@@ -325,7 +326,7 @@ def _live_post(uow: UnitOfWork, post_id: int) -> Post:
 
 def get_post(*, uow: UnitOfWork, post_id: int) -> PostInfo:
     """A post, or NotFound (also once deleted)."""
-    return _post_info(uow, _live_post(uow, post_id))
+    return post_info(uow, _live_post(uow, post_id))
 
 
 def delete_post(*, uow: UnitOfWork, user_id: int, post_id: int) -> None:
@@ -350,7 +351,8 @@ def _cursor(post: Post) -> str:
     return f"{int(post.created_at.timestamp() * 1_000_000)}.{post.id}"
 
 
-def _after(cursor: str | None) -> tuple[dt.datetime, int] | None:
+def parse_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
+    """The (time, id) a page cursor stands for; None for the first page."""
     if not cursor:
         return None
     try:
@@ -362,13 +364,13 @@ def _after(cursor: str | None) -> tuple[dt.datetime, int] | None:
 
 def _page(uow: UnitOfWork, query: Select[Post], cursor: str | None, limit: int) -> Page:
     """Newest first; the cursor is (created_at, id) of the last post, so new posts never shift it."""
-    after = _after(cursor)
+    after = parse_cursor(cursor)
     if after is not None:
         query = query.where(tuple_(Post.created_at, Post.id) < tuple_(*after))
     rows = list(uow.session.scalars(query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page([_post_info(uow, p) for p in rows], _cursor(rows[-1]) if more and rows else None)
+    return Page([post_info(uow, p) for p in rows], _cursor(rows[-1]) if more and rows else None)
 
 
 def creator_posts(*, uow: UnitOfWork, creator_id: int, cursor: str | None = None, limit: int = 20) -> Page:

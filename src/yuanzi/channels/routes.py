@@ -6,24 +6,25 @@ calls the service directly with its signed-in user). Production sign-in for the 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from yuanzi.channels import routes_interactions
 from yuanzi.channels import service as channels_service
+from yuanzi.channels.acting import UoW, User
 from yuanzi.core import cards
-from yuanzi.core.errors import InvalidInput, NotFound, Problem
-from yuanzi.core.http import runtime, unit_of_work
-from yuanzi.core.uow import UnitOfWork
+from yuanzi.core.errors import InvalidInput, NotFound
+from yuanzi.core.http import runtime
 
 router = APIRouter(prefix="/api/channels", tags=["channels"])
-UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
 MAX_UPLOAD = 200 << 20
 
 
@@ -31,18 +32,6 @@ def media_dir(request: Request) -> Path:
     """Where Channels keeps media: `<data_dir>/media/channels`."""
     path: Path = request.app.state.settings.data_dir / "media" / "channels"
     return path
-
-
-def acting_user(request: Request, x_yuanzi_user: Annotated[str | None, Header()] = None) -> int:
-    """The user this request acts as (sandbox: the X-Yuanzi-User header)."""
-    if not request.app.state.settings.is_sandbox:
-        raise Problem(401, "sign_in_required", "the Channels API needs a signed-in user; not available yet")
-    if not x_yuanzi_user or not x_yuanzi_user.isdigit():
-        raise Problem(401, "sign_in_required", "send X-Yuanzi-User: <user_id> to act as a sandbox user")
-    return int(x_yuanzi_user)
-
-
-User = Annotated[int, Depends(acting_user)]
 
 
 class NewCreator(BaseModel):
@@ -219,114 +208,44 @@ def following_feed(user: User, uow: UoW, cursor: str | None = None, limit: int =
     return _page_json(channels_service.following_feed(uow=uow, user_id=user, cursor=cursor, limit=limit))
 
 
-class NewComment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    text: StrictStr = Field(min_length=1, max_length=500)
-    parent_id: StrictInt | None = None
+def feed_params(request: Request) -> channels_service.FeedParams:
+    """The Recommended feed's parameters, from settings."""
+    settings = request.app.state.settings
+    return channels_service.FeedParams(
+        original_boost=settings.channels_original_boost,
+        floor_impressions=settings.channels_floor_impressions,
+        floor_share=settings.channels_floor_share,
+        freshness_hours=settings.channels_freshness_hours,
+        author_decay=settings.channels_author_decay,
+        repeat_window_hours=settings.channels_repeat_window_hours,
+    )
 
 
-class NewShare(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    target: StrictStr = "link"
+@router.get("/feed/friends")
+def friends_feed(user: User, uow: UoW, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+    """朋友: posts your friends liked or recommended, newest first."""
+    return _page_json(channels_service.friends_feed(uow=uow, user_id=user, cursor=cursor, limit=limit))
 
 
-class ViewEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    event: StrictStr
-    view_id: StrictInt | None = None
-    position_ms: StrictInt = 0
-    share_id: StrictStr | None = None
-
-
-class BlockBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    user_id: StrictInt
-
-
-def _react(post_id: int, kind: str, on: bool, user: int, uow: UnitOfWork) -> dict[str, Any]:
-    changed = channels_service.react(uow=uow, user_id=user, post_id=post_id, kind=kind, on=on)
+@router.get("/feed/recommended")
+def recommended_feed(request: Request, user: User, uow: UoW, limit: int = 10) -> dict[str, Any]:
+    """推荐: the next page for you (no post twice within the repeat window); each post says why it
+    was shown: organic, boost (the originality tilt) or floor (the exposure floor)."""
+    shown = channels_service.recommended_feed(uow=uow, user_id=user, params=feed_params(request), limit=limit)
     uow.commit()
-    return {kind: on, "changed": changed}
+    return {"posts": [post_json(s.post) | {"reason": s.reason} for s in shown]}
 
 
-@router.put("/posts/{post_id}/{kind}")
-def react(post_id: int, kind: str, user: User, uow: UoW) -> dict[str, Any]:
-    """`kind` like (赞), recommend (推荐: your friends see it) or favourite (收藏); idempotent."""
-    return _react(post_id, kind, True, user, uow)
-
-
-@router.delete("/posts/{post_id}/{kind}")
-def unreact(post_id: int, kind: str, user: User, uow: UoW) -> dict[str, Any]:
-    """Take back a like, recommendation or favourite; idempotent."""
-    return _react(post_id, kind, False, user, uow)
-
-
-def _comment_json(c: channels_service.CommentInfo) -> dict[str, Any]:
+@router.get("/creators/{creator_id}/impressions")
+def creator_impressions(creator_id: int, uow: UoW, hours: int = 24) -> dict[str, Any]:
+    """How often the creator's posts were shown in the last `hours`, by reason."""
+    channels_service.get_creator(uow=uow, creator_id=creator_id)
+    since = uow.now() - dt.timedelta(hours=min(max(hours, 1), 24 * 30))
     return {
-        "comment_id": c.comment_id,
-        "post_id": c.post_id,
-        "user_id": c.user_id,
-        "nickname": c.nickname,
-        "parent_id": c.parent_id,
-        "text": c.text,
-        "created_at": c.created_at.isoformat(),
+        "creator_id": creator_id,
+        "since": since.isoformat(),
+        "by_reason": channels_service.impressions_by_reason(uow=uow, creator_id=creator_id, since=since),
     }
-
-
-@router.post("/posts/{post_id}/comments", status_code=201)
-def add_comment(post_id: int, body: NewComment, user: User, uow: UoW) -> dict[str, Any]:
-    """Comment on a post, or reply to a comment (replies are one level deep)."""
-    added = channels_service.comment(
-        uow=uow, user_id=user, post_id=post_id, text=body.text, parent_id=body.parent_id
-    )
-    uow.commit()
-    return _comment_json(added)
-
-
-@router.get("/posts/{post_id}/comments")
-def list_comments(post_id: int, uow: UoW) -> dict[str, Any]:
-    """A post's comments, each followed by its replies."""
-    return {"comments": [_comment_json(c) for c in channels_service.comments(uow=uow, post_id=post_id)]}
-
-
-@router.delete("/comments/{comment_id}", status_code=204)
-def delete_comment(comment_id: int, user: User, uow: UoW) -> Response:
-    """Delete a comment (its author or the post's creator), with its replies."""
-    channels_service.delete_comment(uow=uow, user_id=user, comment_id=comment_id)
-    uow.commit()
-    return Response(status_code=204)
-
-
-@router.post("/blocks", status_code=201)
-def block_commenter(body: BlockBody, user: User, uow: UoW) -> dict[str, Any]:
-    """Block a user from commenting on your channel's posts."""
-    changed = channels_service.block(uow=uow, creator_user_id=user, user_id=body.user_id)
-    uow.commit()
-    return {"blocked": body.user_id, "changed": changed}
-
-
-@router.post("/posts/{post_id}/shares", status_code=201)
-def share(post_id: int, body: NewShare, user: User, uow: UoW) -> dict[str, Any]:
-    """Share a post to a chat or as a link; views that come through it carry `share_id`."""
-    share_id = channels_service.share(uow=uow, user_id=user, post_id=post_id, target=body.target)
-    uow.commit()
-    return {"share_id": share_id, "url": f"/api/channels/posts/{post_id}?share={share_id}"}
-
-
-@router.post("/posts/{post_id}/views")
-def record_view(post_id: int, body: ViewEvent, user: User, uow: UoW) -> dict[str, Any]:
-    """play (→ view_id), then progress / finish with `view_id` and `position_ms`."""
-    view_id = channels_service.record_view(
-        uow=uow,
-        user_id=user,
-        post_id=post_id,
-        event=body.event,
-        view_id=body.view_id,
-        position_ms=body.position_ms,
-        share_id=body.share_id,
-    )
-    uow.commit()
-    return {"view_id": view_id}
 
 
 def _media(request: Request, media_id: str, poster: bool) -> FileResponse:
@@ -351,3 +270,6 @@ def get_media(request: Request, media_id: str) -> FileResponse:
 def get_poster(request: Request, media_id: str) -> FileResponse:
     """A video's poster frame (JPEG)."""
     return _media(request, media_id, poster=True)
+
+
+router.include_router(routes_interactions.router)

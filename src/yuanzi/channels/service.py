@@ -6,6 +6,7 @@ commits.
 
 from __future__ import annotations
 
+from yuanzi.channels.feeds import Shown, friends_feed, impressions_by_reason, recommended_feed
 from yuanzi.channels.interactions import (
     CommentInfo,
     block,
@@ -37,14 +38,19 @@ from yuanzi.channels.posts import (
     publish,
     unfollow,
 )
+from yuanzi.channels.ranking import Params
+
+FeedParams = Params
 
 __all__ = [
     "CommentInfo",
     "CreatorInfo",
+    "FeedParams",
     "MediaInfo",
     "OriginalityInfo",
     "Page",
     "PostInfo",
+    "Shown",
     "Upload",
     "block",
     "comment",
@@ -56,13 +62,16 @@ __all__ = [
     "delete_post",
     "follow",
     "following_feed",
+    "friends_feed",
     "get_creator",
     "get_post",
+    "impressions_by_reason",
     "media_file",
     "post_originality",
     "publish",
     "react",
     "reactions_of",
+    "recommended_feed",
     "record_view",
     "share",
     "unfollow",

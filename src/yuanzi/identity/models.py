@@ -99,3 +99,13 @@ class AccessToken(Base):
     forced: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     __table_args__ = (Index("ix_identity_access_tokens_app_kind", "app_id", "kind", "issued_at"),)
+
+
+class Friendship(Base):
+    """Two users are friends (WeChat contacts); stored once per direction for cheap lookups."""
+
+    __tablename__ = "identity_friendships"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("identity_users.id"), primary_key=True)
+    friend_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("identity_users.id"), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -87,3 +87,22 @@ def list_apps(uow: UoW, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """List apps, oldest first (never their secrets)."""
     apps = identity_service.list_apps(uow=uow, limit=min(max(limit, 1), 500), offset=max(offset, 0))
     return {"apps": [_app_json(a) for a in apps]}
+
+
+class FriendBody(Strict):
+    user_id: StrictInt
+
+
+@router.post("/users/{user_id}/friends")
+def add_friend(user_id: int, body: FriendBody, uow: UoW) -> dict[str, Any]:
+    """Make two users friends (both ways)."""
+    changed = identity_service.add_friend(uow=uow, user_id=user_id, friend_id=body.user_id)
+    uow.commit()
+    return {"friends": identity_service.friends_of(uow=uow, user_id=user_id), "changed": changed}
+
+
+@router.get("/users/{user_id}/friends")
+def list_friends(user_id: int, uow: UoW) -> dict[str, Any]:
+    """The user's friends."""
+    identity_service.get_user(uow=uow, user_id=user_id)
+    return {"friends": identity_service.friends_of(uow=uow, user_id=user_id)}

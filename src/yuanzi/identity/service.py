@@ -25,6 +25,7 @@ from yuanzi.identity.accounts import (
     openid_for,
     user_for_openid,
 )
+from yuanzi.identity.friends import add_friend, friends_of, remove_friend
 from yuanzi.identity.login import LOGIN_CODE_TTL, Session, code_to_session, issue_login_code
 from yuanzi.identity.tokens import (
     TOKEN_TTL,
@@ -43,6 +44,7 @@ __all__ = [
     "Session",
     "TokenGrant",
     "UserInfo",
+    "add_friend",
     "authenticate_access_token",
     "authenticate_app",
     "code_to_session",
@@ -52,6 +54,7 @@ __all__ = [
     "create_developer",
     "create_user",
     "find_user_by_nickname",
+    "friends_of",
     "get_app",
     "get_user",
     "issue_access_token",
@@ -60,5 +63,6 @@ __all__ = [
     "list_apps",
     "list_users",
     "openid_for",
+    "remove_friend",
     "user_for_openid",
 ]
