@@ -10,8 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 import yuanzi
-import yuanzi.components
-from yuanzi import sandbox
+from yuanzi import components, sandbox
 from yuanzi.channels import routes as channels_routes
 from yuanzi.core import migrate
 from yuanzi.core.clock import Clock, SandboxClock, SystemClock
@@ -23,7 +22,6 @@ from yuanzi.core.runtime import Runtime
 from yuanzi.identity import sandbox as identity_sandbox
 from yuanzi.identity import wx as identity_wx
 from yuanzi.pay import sandbox as pay_sandbox
-from yuanzi.pay import service as pay_service
 from yuanzi.pay import wx as pay_wx
 from yuanzi.settings import Settings
 from yuanzi.web import views as web_views
@@ -46,7 +44,7 @@ def build_runtime(
     return Runtime(
         engine=engine,
         clock=clock,
-        subscribers=subscribers if subscribers is not None else Subscribers(),
+        subscribers=subscribers if subscribers is not None else components.subscribers(),
         bus_url=settings.bus_url,
         dispatch_interval=settings.dispatch_interval,
         deliver=deliver,
@@ -57,7 +55,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     """The yuanzi ASGI application."""
     settings = settings or Settings()
     rt = runtime or build_runtime(settings)
-    for worker in pay_service.workers(rt.plain_uow):
+    for worker in components.workers(rt.plain_uow, settings):
         rt.add_worker(worker)
 
     @asynccontextmanager

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     channels_freshness_hours: float = Field(default=24.0, gt=0)
     channels_author_decay: float = Field(default=0.5, gt=0, le=1)
     channels_repeat_window_hours: float = Field(default=24.0, ge=0)
+    # The daily creator income pool (fen) and who qualifies for a share of it.
+    channels_income_pool_fen: int = Field(default=1_000_000, ge=0, le=10**12)
+    channels_income_min_view_ms: int = Field(default=3_000, ge=0)
+    channels_income_min_creator_watch_ms: int = Field(default=60_000, ge=0)
 
     @property
     def sqlalchemy_url(self) -> str:

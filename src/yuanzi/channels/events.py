@@ -84,3 +84,26 @@ class ViewRecorded(Event):
     watched_ms: int
     finished: bool
     via_share: bool
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ImpressionsRecorded(Event):
+    """The Recommended feed showed posts to a user; `reasons[i]` is why `post_ids[i]` was shown
+    (organic, boost — the originality tilt — or floor — the exposure floor)."""
+
+    topic = "channels.impressions.recorded"
+    user_id: int
+    post_ids: list[int]
+    reasons: list[str]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CreatorIncomeEarned(Event):
+    """A creator's share of a day's incentive pool; Pay credits it to the creator's wallet."""
+
+    topic = "channels.creator.income-earned"
+    creator_id: int
+    user_id: int
+    day: str
+    amount_fen: int
+    qualified_watch_ms: int

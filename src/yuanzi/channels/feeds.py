@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import func, select, tuple_
 
 from yuanzi.channels import ranking
+from yuanzi.channels.events import ImpressionsRecorded
 from yuanzi.channels.models import Impression, Originality, Post, Reaction
 from yuanzi.channels.posts import Page, PostInfo, parse_cursor, post_info
 from yuanzi.core.errors import InvalidInput
@@ -119,6 +120,11 @@ def recommended_feed(
             )
         )
         shown.append(Shown(post_info(uow, post), reason))
+    uow.publish(
+        ImpressionsRecorded(
+            user_id=user_id, post_ids=[s.post.post_id for s in shown], reasons=[s.reason for s in shown]
+        )
+    )
     return shown
 
 

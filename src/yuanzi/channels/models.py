@@ -151,6 +151,7 @@ class View(Base):
     __table_args__ = (
         Index("ix_channels_views_post", "post_id"),
         Index("ix_channels_views_user", "user_id", "started_at"),
+        Index("ix_channels_views_started", "started_at"),
     )
 
 
@@ -209,3 +210,26 @@ class Impression(Base):
         Index("ix_channels_impressions_user", "user_id", "shown_at"),
         Index("ix_channels_impressions_post", "post_id", "shown_at"),
     )
+
+
+class IncomeDay(Base):
+    """A Beijing day whose creator income pool has been shared out (written once, with its shares)."""
+
+    __tablename__ = "channels_income_days"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, Beijing
+    pool_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    qualified_watch_ms: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    earners: Mapped[int] = mapped_column(Integer, nullable=False)
+    settled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class Income(Base):
+    """One creator's share of one day's pool, by the qualified watch time of their original posts."""
+
+    __tablename__ = "channels_income"
+
+    creator_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("channels_creators.id"), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), ForeignKey("channels_income_days.day"), primary_key=True)
+    qualified_watch_ms: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    amount_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -208,19 +208,6 @@ def following_feed(user: User, uow: UoW, cursor: str | None = None, limit: int =
     return _page_json(channels_service.following_feed(uow=uow, user_id=user, cursor=cursor, limit=limit))
 
 
-def feed_params(request: Request) -> channels_service.FeedParams:
-    """The Recommended feed's parameters, from settings."""
-    settings = request.app.state.settings
-    return channels_service.FeedParams(
-        original_boost=settings.channels_original_boost,
-        floor_impressions=settings.channels_floor_impressions,
-        floor_share=settings.channels_floor_share,
-        freshness_hours=settings.channels_freshness_hours,
-        author_decay=settings.channels_author_decay,
-        repeat_window_hours=settings.channels_repeat_window_hours,
-    )
-
-
 @router.get("/feed/friends")
 def friends_feed(user: User, uow: UoW, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
     """朋友: posts your friends liked or recommended, newest first."""
@@ -231,7 +218,9 @@ def friends_feed(user: User, uow: UoW, cursor: str | None = None, limit: int = 2
 def recommended_feed(request: Request, user: User, uow: UoW, limit: int = 10) -> dict[str, Any]:
     """推荐: the next page for you (no post twice within the repeat window); each post says why it
     was shown: organic, boost (the originality tilt) or floor (the exposure floor)."""
-    shown = channels_service.recommended_feed(uow=uow, user_id=user, params=feed_params(request), limit=limit)
+    shown = channels_service.recommended_feed(
+        uow=uow, user_id=user, params=channels_service.feed_params(request.app.state.settings), limit=limit
+    )
     uow.commit()
     return {"posts": [post_json(s.post) | {"reason": s.reason} for s in shown]}
 
@@ -245,6 +234,21 @@ def creator_impressions(creator_id: int, uow: UoW, hours: int = 24) -> dict[str,
         "creator_id": creator_id,
         "since": since.isoformat(),
         "by_reason": channels_service.impressions_by_reason(uow=uow, creator_id=creator_id, since=since),
+    }
+
+
+@router.get("/studio/income")
+def my_income(user: User, uow: UoW, limit: int = 30) -> dict[str, Any]:
+    """Your channel's creator income (视频号创作者激励), newest day first; each day says the pool and
+    the qualified watch time it was shared by (docs/channels.md has the formula)."""
+    creator = channels_service.creator_of_user(uow=uow, user_id=user)
+    if creator is None:
+        raise NotFound("creator of user", user)
+    days = channels_service.income_of(uow=uow, creator_id=creator.creator_id, limit=min(max(limit, 1), 365))
+    return {
+        "creator_id": creator.creator_id,
+        "total_fen": sum(d.amount_fen for d in days),
+        "days": [vars(d) for d in days],
     }
 
 

@@ -6,7 +6,9 @@ commits.
 
 from __future__ import annotations
 
+from yuanzi.channels import income
 from yuanzi.channels.feeds import Shown, friends_feed, impressions_by_reason, recommended_feed
+from yuanzi.channels.income import DayShare, IncomeParams
 from yuanzi.channels.interactions import (
     CommentInfo,
     block,
@@ -39,13 +41,64 @@ from yuanzi.channels.posts import (
     unfollow,
 )
 from yuanzi.channels.ranking import Params
+from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
+from yuanzi.core.worker import Worker
+from yuanzi.settings import Settings
 
 FeedParams = Params
+
+
+def feed_params(settings: Settings) -> FeedParams:
+    """The Recommended feed's parameters, from settings."""
+    return FeedParams(
+        original_boost=settings.channels_original_boost,
+        floor_impressions=settings.channels_floor_impressions,
+        floor_share=settings.channels_floor_share,
+        freshness_hours=settings.channels_freshness_hours,
+        author_decay=settings.channels_author_decay,
+        repeat_window_hours=settings.channels_repeat_window_hours,
+    )
+
+
+def income_params(settings: Settings) -> IncomeParams:
+    """The creator income plan's parameters, from settings."""
+    return IncomeParams(
+        pool_fen=settings.channels_income_pool_fen,
+        min_view_ms=settings.channels_income_min_view_ms,
+        min_creator_watch_ms=settings.channels_income_min_creator_watch_ms,
+    )
+
+
+def income_of(*, uow: UnitOfWork, creator_id: int, limit: int = 30) -> list[DayShare]:
+    """The creator's daily income, newest first."""
+    get_creator(uow=uow, creator_id=creator_id)
+    return income.income_of(uow, creator_id, limit)
+
+
+def settle_income(uow_factory: UnitOfWorkFactory, params: IncomeParams) -> int:
+    """Share out every finished day's pool not yet shared (what the income worker runs)."""
+    return income.settle_due(uow_factory, params)
+
+
+def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
+    """Channels' background work while the server runs: settle each Beijing day's creator income."""
+    params = income_params(settings)
+    return [
+        Worker(
+            "channels-income",
+            lambda: income.settle_due(uow_factory, params),
+            interval=60.0,
+            batch=income.MAX_DAYS_PER_RUN,
+        )
+    ]
+
 
 __all__ = [
     "CommentInfo",
     "CreatorInfo",
+    "DayShare",
     "FeedParams",
+    "IncomeParams",
     "MediaInfo",
     "OriginalityInfo",
     "Page",
@@ -60,12 +113,15 @@ __all__ = [
     "creator_posts",
     "delete_comment",
     "delete_post",
+    "feed_params",
     "follow",
     "following_feed",
     "friends_feed",
     "get_creator",
     "get_post",
     "impressions_by_reason",
+    "income_of",
+    "income_params",
     "media_file",
     "post_originality",
     "publish",
@@ -73,6 +129,8 @@ __all__ = [
     "reactions_of",
     "recommended_feed",
     "record_view",
+    "settle_income",
     "share",
     "unfollow",
+    "workers",
 ]

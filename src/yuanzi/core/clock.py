@@ -13,6 +13,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from yuanzi.core.db import Base
 
+# China Standard Time: WeChat's days (bills, settlement, daily limits, creator income) are Beijing days.
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
 
 class Clock(Protocol):
     """What every component asks for the time."""

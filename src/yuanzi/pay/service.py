@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from yuanzi.channels.events import CreatorIncomeEarned
 from yuanzi.core.errors import Problem
+from yuanzi.core.events import Subscribers
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.identity import service as identity_service
-from yuanzi.pay import combine, ledger, notifications, payments, refunds, settlement, statements
+from yuanzi.pay import combine, incentives, ledger, notifications, payments, refunds, settlement, statements
 from yuanzi.pay.checkout import OrderSheet, order_sheet, verify_payment_request
 from yuanzi.pay.collection import CodeInfo, CollectionResult, create_code, get_code, list_codes, pay_code
 from yuanzi.pay.coupons import usable_for as _usable_for
@@ -83,6 +85,7 @@ __all__ = [
     "replay_notification",
     "rotate_platform_certificate",
     "stocks",
+    "subscribe",
     "topup",
     "usable_coupons",
     "user_coupons",
@@ -143,6 +146,11 @@ def pay(
 def check_books(*, uow: UnitOfWork) -> ledger.BooksReport:
     """Prove the ledger balances (what `yuanzi pay ledger check` runs)."""
     return ledger.check_books(uow.session)
+
+
+def subscribe(subscribers: Subscribers) -> None:
+    """Register Pay's event subscribers: creator income from Channels goes to the creator's wallet."""
+    subscribers.add("pay.creator-income", [CreatorIncomeEarned], incentives.credit_creator_income)
 
 
 def workers(uow_factory: UnitOfWorkFactory) -> list[Worker]:

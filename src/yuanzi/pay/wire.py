@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-BEIJING = dt.timezone(dt.timedelta(hours=8))
+from yuanzi.core.clock import BEIJING
+
+__all__ = ["BEIJING", "parse_rfc3339", "rfc3339"]
 
 
 def rfc3339(value: dt.datetime) -> str:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
+from yuanzi.core.clock import BEIJING
 from yuanzi.core.errors import Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
@@ -20,7 +21,6 @@ from yuanzi.web.render import csrf_rejected, page, redirect
 router = APIRouter(prefix="/console")
 FormStr = Annotated[str, Form()]
 ROWS = 50
-BEIJING = dt.timezone(dt.timedelta(hours=8))  # bills are by Beijing day
 
 
 def _merchants(request: Request, uow: UnitOfWork, *, status_code: int = 200, **context: Any) -> HTMLResponse:
