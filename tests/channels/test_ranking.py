@@ -5,8 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
-from yuanzi.channels.ranking import BOOST, FLOOR, ORGANIC, Candidates, Params, allocate, engagement, scores
+from yuanzi.channels.ranking import (
+    BOOST,
+    FLOOR,
+    ORGANIC,
+    Candidates,
+    Params,
+    allocate,
+    engagement,
+    floor_deficit,
+    scores,
+)
 
 
 def candidates(**columns: Any) -> Candidates:
@@ -74,3 +86,38 @@ def test_a_post_that_wins_only_by_the_tilt_is_a_boost() -> None:
     page = allocate(c, Params(original_boost=0.5, floor_share=0.0), page_size=2)
     assert page[0] == (0, BOOST)
     assert page[1] == (1, ORGANIC)
+
+
+def greedy(c: Candidates, p: Params, page_size: int) -> list[int]:
+    """The page picked one slot at a time, decaying an author's posts after each pick: what the
+    vectorised `allocate` must equal."""
+    base = scores(c, p)
+    deficit = floor_deficit(c, p)
+    size = min(page_size, len(base))
+    floor_slots = min(round(size * p.floor_share), int((deficit > 0).sum()))
+    chosen = [int(i) for i in np.argsort(-deficit, kind="stable")[:floor_slots]]
+    while len(chosen) < size:
+        repeats = np.array([sum(c.creator_ids[j] == a for j in chosen) for a in c.creator_ids])
+        adjusted = np.where(np.isin(np.arange(len(base)), chosen), -np.inf, base * p.author_decay**repeats)
+        chosen.append(int(np.argmax(adjusted)))
+    return chosen
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 15))
+def test_allocate_equals_picking_greedily(seed: int, n: int, page_size: int) -> None:
+    rng = np.random.default_rng(seed)
+    plays = rng.integers(0, 1000, n).astype(float)
+    c = candidates(
+        creator_ids=rng.integers(1, 6, n),
+        plays=plays,
+        likes=rng.uniform(0, 1, n) * plays * 0.3,
+        finishes=rng.uniform(0, 1, n) * plays,
+        shares=rng.uniform(0, 1, n) * plays * 0.05,
+        impressions=rng.integers(0, 60, n).astype(float),
+        age_hours=rng.uniform(0, 48, n),
+        original=rng.uniform(0, 1, n) < 0.5,
+    )
+    params = Params(floor_share=float(rng.choice([0.0, 0.2, 0.5])), author_decay=float(rng.uniform(0.1, 1)))
+    page = allocate(c, params, page_size)
+    assert [i for i, _ in page] == greedy(c, params, page_size)
+    assert len({i for i, _ in page}) == len(page)

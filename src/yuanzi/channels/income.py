@@ -21,6 +21,8 @@ import dataclasses
 import datetime as dt
 import json
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +31,7 @@ from yuanzi.channels.models import Creator, Income, IncomeDay, Media, Originalit
 from yuanzi.core.clock import BEIJING
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 
+Ints = npt.NDArray[np.int64]
 IMAGE_VIEW_CAP_MS = 15_000
 MAX_DAYS_PER_RUN = 31
 
@@ -103,19 +106,34 @@ def _view_caps(uow: UnitOfWork, media_of_post: dict[int, str]) -> dict[int, int]
     }
 
 
-def shares(watch: dict[int, int], pool_fen: int, min_creator_watch_ms: int) -> dict[int, int]:
-    """Split `pool_fen` among creators reaching `min_creator_watch_ms`, in proportion to their watch
-    time, to the fen and summing exactly to the pool (largest remainders get the leftover fen)."""
-    earners = {c: ms for c, ms in watch.items() if ms >= min_creator_watch_ms and ms > 0}
-    total = sum(earners.values())
-    if not earners or pool_fen <= 0:
-        return {}
-    amounts = {c: pool_fen * ms // total for c, ms in earners.items()}
-    leftover = pool_fen - sum(amounts.values())
-    by_remainder = sorted(earners, key=lambda c: (-(pool_fen * earners[c] % total), c))
-    for creator_id in by_remainder[:leftover]:
-        amounts[creator_id] += 1
+def split_pool(creator_ids: Ints, watch_ms: Ints, pool_fen: int, min_creator_watch_ms: int) -> Ints:
+    """Each creator's share of `pool_fen` (parallel to `creator_ids`): creators reaching
+    `min_creator_watch_ms` share it in proportion to their watch time, to the fen, summing exactly
+    to the pool (the largest remainders get the fen left over; ties: the lower creator id)."""
+    earning = (watch_ms >= min_creator_watch_ms) & (watch_ms > 0)
+    amounts: Ints = np.zeros(len(watch_ms), dtype=np.int64)
+    total = int(watch_ms[earning].sum())
+    if total == 0 or pool_fen <= 0:
+        return amounts
+    weights = watch_ms[earning]
+    if pool_fen * total >= 2**62:  # beyond int64: exact Python integers (slow, and rare)
+        weights = weights.astype(object)
+    scaled = weights * pool_fen
+    whole, remainder = scaled // total, scaled % total
+    leftover = pool_fen - int(whole.sum())
+    ids = creator_ids[earning]
+    extra = np.zeros(len(ids), dtype=np.int64)
+    extra[np.lexsort((ids, -remainder.astype(np.float64)))[:leftover]] = 1
+    amounts[earning] = whole.astype(np.int64) + extra
     return amounts
+
+
+def shares(watch: dict[int, int], pool_fen: int, min_creator_watch_ms: int) -> dict[int, int]:
+    """`split_pool` for a {creator_id: watch_ms} mapping; creators who earn nothing are left out."""
+    ids = np.fromiter(watch.keys(), dtype=np.int64, count=len(watch))
+    ms = np.fromiter(watch.values(), dtype=np.int64, count=len(watch))
+    amounts = split_pool(ids, ms, pool_fen, min_creator_watch_ms)
+    return {int(c): int(a) for c, a in zip(ids, amounts, strict=True) if a > 0}
 
 
 def settle_day(uow: UnitOfWork, day: dt.date, params: IncomeParams) -> IncomeDay | None:
@@ -124,12 +142,11 @@ def settle_day(uow: UnitOfWork, day: dt.date, params: IncomeParams) -> IncomeDay
     if uow.session.get(IncomeDay, key) is not None:
         return None
     watch = qualified_watch(uow, day, params.min_view_ms)
-    amounts = shares(watch, params.pool_fen, params.min_creator_watch_ms)
-    earned = {c: a for c, a in amounts.items() if a > 0}
+    earned = shares(watch, params.pool_fen, params.min_creator_watch_ms)
     settled = IncomeDay(
         day=key,
         pool_fen=params.pool_fen,
-        qualified_watch_ms=sum(watch[c] for c in amounts),
+        qualified_watch_ms=sum(ms for ms in watch.values() if ms >= params.min_creator_watch_ms),
         earners=len(earned),
         settled_at=uow.now(),
     )

@@ -1,7 +1,7 @@
 """Ranking and allocation for the Recommended feed, as pure NumPy functions.
 
-The live feed calls them on the candidates of one request; the simulation (later) calls the same
-functions on synthetic arrays, so what it measures is what the feed does.
+The live feed calls them on the candidates of one request; the simulation (`simulation.py`) calls
+the same functions on synthetic arrays, so what it measures is what the feed does.
 
 - **Predicted engagement**: like, finish and share rates, each smoothed towards a prior with a
   Bayesian pseudo-count, so a post with 2 plays and 2 likes does not outrank one with 2,000 plays
@@ -93,39 +93,57 @@ def floor_deficit(c: Candidates, p: Params) -> Floats:
     return deficit
 
 
+def diversified(values: Floats, authors: Ints, already: Floats, decay: float) -> Floats:
+    """`values` with author diversity: an author's posts, best first, count 1, decay, decay², …
+    times their value, starting further down for authors `already` on the page. Picking the
+    largest of these in order is the same as picking greedily and decaying an author's remaining
+    posts after each pick, without a loop over the page."""
+    count = len(values)
+    order = np.lexsort((-values, authors))  # by author, best first within an author
+    sorted_authors = authors[order]
+    starts = np.ones(count, dtype=bool)
+    starts[1:] = sorted_authors[1:] != sorted_authors[:-1]
+    first = np.maximum.accumulate(np.where(starts, np.arange(count), 0))
+    rank = (np.arange(count) - first).astype(np.float64)
+    result: Floats = np.empty(count, dtype=np.float64)
+    result[order] = values[order] * np.power(decay, rank + already[order])
+    return result
+
+
 def allocate(c: Candidates, p: Params, page_size: int) -> list[tuple[int, str]]:
-    """The page: (index into the candidates, why it is shown), in the order to show them."""
+    """The page: (index into the candidates, why it is shown), in the order to show them.
+
+    Vectorised (no loop over the page), so the simulation can call it for millions of requests:
+    floor slots first (the most behind schedule), then the best diversified scores. An original
+    post is a `boost` when, without the tilt, a post shown after it (or not at all) would have
+    beaten it."""
     n = len(c.post_ids)
     if n == 0 or page_size <= 0:
         return []
+    size = min(page_size, n)
+    tilt = np.where(c.original, 1.0 + p.original_boost, 1.0)
     base = scores(c, p)
-    untilted = base / np.where(c.original, 1.0 + p.original_boost, 1.0)
     deficit = floor_deficit(c, p)
-    chosen: list[tuple[int, str]] = []
+    floor_slots = min(round(size * p.floor_share), int((deficit > 0).sum()))
+    floor_picks = np.argsort(-deficit, kind="stable")[:floor_slots]
     taken = np.zeros(n, dtype=bool)
-    floor_slots = min(round(page_size * p.floor_share), int((deficit > 0).sum()))
-    for index in np.argsort(-deficit, kind="stable")[:floor_slots]:
-        chosen.append((int(index), FLOOR))
-        taken[index] = True
-    shown_authors: dict[int, int] = {}
-    for index, _ in chosen:
-        author = int(c.creator_ids[index])
-        shown_authors[author] = shown_authors.get(author, 0) + 1
-    while len(chosen) < min(page_size, n):
-        repeats = np.array([shown_authors.get(int(a), 0) for a in c.creator_ids], dtype=np.float64)
-        adjusted = np.where(taken, -np.inf, base * np.power(p.author_decay, repeats))
-        index = int(np.argmax(adjusted))
-        if not np.isfinite(adjusted[index]):
-            break
-        # A post that only made it thanks to the originality tilt is a boost impression.
-        beaten = np.where(taken, -np.inf, untilted * np.power(p.author_decay, repeats))
-        reason = (
-            BOOST
-            if c.original[index] and untilted[index] * p.author_decay ** repeats[index] < beaten.max()
-            else ORGANIC
-        )
-        chosen.append((index, reason))
-        taken[index] = True
-        author = int(c.creator_ids[index])
-        shown_authors[author] = shown_authors.get(author, 0) + 1
-    return chosen
+    taken[floor_picks] = True
+    floor_authors, per_author = np.unique(c.creator_ids[floor_picks], return_counts=True)
+    already = np.zeros(n, dtype=np.float64)
+    if floor_slots:
+        at = np.clip(np.searchsorted(floor_authors, c.creator_ids), 0, len(floor_authors) - 1)
+        already = np.where(floor_authors[at] == c.creator_ids, per_author[at], 0).astype(np.float64)
+    rest = np.flatnonzero(~taken)
+    tilted = diversified(base[rest], c.creator_ids[rest], already[rest], p.author_decay)
+    untilted = diversified(base[rest] / tilt[rest], c.creator_ids[rest], already[rest], p.author_decay)
+    ranked = np.argsort(-tilted, kind="stable")
+    # The best untilted score among the posts ranked after each one.
+    after = np.full(len(ranked), -np.inf)
+    if len(ranked) > 1:
+        after[:-1] = np.maximum.accumulate(untilted[ranked][::-1])[::-1][1:]
+    page = [(int(i), FLOOR) for i in floor_picks]
+    for position, local in enumerate(ranked[: size - floor_slots]):
+        index = int(rest[local])
+        boosted = bool(c.original[index]) and untilted[local] < after[position]
+        page.append((index, BOOST if boosted else ORGANIC))
+    return page
