@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 import yuanzi
 from yuanzi import components, sandbox
 from yuanzi.channels import routes as channels_routes
+from yuanzi.channels import service as channels_service
 from yuanzi.core import migrate
 from yuanzi.core.clock import Clock, SandboxClock, SystemClock
 from yuanzi.core.db import create_db_engine
@@ -81,7 +82,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = rt
     install_error_handlers(app)
     app.add_middleware(
-        BodyLimitMiddleware, uploads={"/api/channels/posts": channels_routes.MAX_UPLOAD + (1 << 20)}
+        BodyLimitMiddleware,
+        uploads={
+            "/api/channels/posts": channels_service.MAX_UPLOAD + (1 << 20),
+            "/channels/new": channels_service.MAX_UPLOAD + (1 << 20),
+        },
     )
     app.add_middleware(RequestContextMiddleware)
 

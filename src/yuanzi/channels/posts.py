@@ -6,7 +6,10 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import shutil
+import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -144,6 +147,11 @@ def unfollow(*, uow: UnitOfWork, user_id: int, creator_id: int) -> bool:
     return True
 
 
+def is_following(*, uow: UnitOfWork, user_id: int, creator_id: int) -> bool:
+    """Whether the user follows the creator."""
+    return uow.session.get(Follow, (user_id, creator_id)) is not None
+
+
 def parse_topics(text: str, extra: list[str]) -> list[str]:
     """Topics: the #话题 in the text plus those given, deduplicated, in order."""
     seen: dict[str, None] = {}
@@ -163,6 +171,15 @@ class Upload:
     path: Path
     content_type: str
     size: int
+
+
+def save_upload(source: BinaryIO, content_type: str, folder: Path) -> Upload:
+    """Copy an uploaded file into `folder` (a temporary name the caller deletes after publishing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix="upload-", delete=False) as out:
+        shutil.copyfileobj(source, out, length=1 << 20)
+    path = Path(out.name)
+    return Upload(path=path, content_type=content_type, size=path.stat().st_size)
 
 
 def publish(

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
@@ -25,13 +22,6 @@ from yuanzi.core.errors import InvalidInput, NotFound
 from yuanzi.core.http import runtime
 
 router = APIRouter(prefix="/api/channels", tags=["channels"])
-MAX_UPLOAD = 200 << 20
-
-
-def media_dir(request: Request) -> Path:
-    """Where Channels keeps media: `<data_dir>/media/channels`."""
-    path: Path = request.app.state.settings.data_dir / "media" / "channels"
-    return path
 
 
 class NewCreator(BaseModel):
@@ -125,15 +115,6 @@ def _card_refs(raw: str) -> list[cards.CardRef]:
         ) from None
 
 
-def _saved(upload: UploadFile, folder: Path) -> channels_service.Upload:
-    with tempfile.NamedTemporaryFile(dir=folder, prefix="upload-", delete=False) as out:
-        shutil.copyfileobj(upload.file, out, length=1 << 20)
-    path = Path(out.name)
-    return channels_service.Upload(
-        path=path, content_type=upload.content_type or "", size=path.stat().st_size
-    )
-
-
 @router.post("/posts", status_code=201)
 def publish(
     request: Request,
@@ -150,11 +131,13 @@ def publish(
     """Publish a post: multipart with `video` (MP4, MOV, WebM…) or up to nine `images`, and text,
     topics (comma separated, or #话题 in the text), a location, `cards` (JSON) and
     `declared_original`."""
-    folder = media_dir(request)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = channels_service.media_dir(request.app.state.settings)
     saved: list[channels_service.Upload] = []
     try:
-        saved = [_saved(f, folder) for f in ([video] if video is not None else []) + (images or [])]
+        saved = [
+            channels_service.save_upload(f.file, f.content_type or "", folder)
+            for f in ([video] if video is not None else []) + (images or [])
+        ]
         post = channels_service.publish(
             uow=uow,
             user_id=user,
@@ -260,7 +243,9 @@ def _media(request: Request, media_id: str, poster: bool) -> FileResponse:
     path, content_type = found
     # FileResponse answers Range requests (206), so players can seek.
     return FileResponse(
-        media_dir(request) / path, media_type=content_type, headers={"Cache-Control": "public, max-age=86400"}
+        channels_service.media_dir(request.app.state.settings) / path,
+        media_type=content_type,
+        headers={"Cache-Control": "public, max-age=86400"},
     )
 
 

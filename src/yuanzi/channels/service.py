@@ -6,6 +6,8 @@ commits.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from yuanzi.channels import income
 from yuanzi.channels.feeds import Shown, friends_feed, impressions_by_reason, recommended_feed
 from yuanzi.channels.income import DayShare, IncomeParams
@@ -35,9 +37,11 @@ from yuanzi.channels.posts import (
     following_feed,
     get_creator,
     get_post,
+    is_following,
     media_file,
     post_originality,
     publish,
+    save_upload,
     unfollow,
 )
 from yuanzi.channels.ranking import Params
@@ -46,6 +50,12 @@ from yuanzi.core.worker import Worker
 from yuanzi.settings import Settings
 
 FeedParams = Params
+MAX_UPLOAD = 200 << 20  # bytes of media in one post
+
+
+def media_dir(settings: Settings) -> Path:
+    """Where Channels keeps media: `<data_dir>/media/channels`."""
+    return settings.data_dir / "media" / "channels"
 
 
 def feed_params(settings: Settings) -> FeedParams:
@@ -94,6 +104,7 @@ def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
 
 
 __all__ = [
+    "MAX_UPLOAD",
     "CommentInfo",
     "CreatorInfo",
     "DayShare",
@@ -122,6 +133,8 @@ __all__ = [
     "impressions_by_reason",
     "income_of",
     "income_params",
+    "is_following",
+    "media_dir",
     "media_file",
     "post_originality",
     "publish",
@@ -129,6 +142,7 @@ __all__ = [
     "reactions_of",
     "recommended_feed",
     "record_view",
+    "save_upload",
     "settle_income",
     "share",
     "unfollow",

@@ -22,7 +22,6 @@ APPS_SHOWN = 500
 USERS_SHOWN = 50
 
 DISCOVER_SOON = [
-    ("channels", "视频号", "Channels", "Short videos from creators"),
     ("live", "直播", "Live", "Live rooms and live commerce"),
     ("search", "搜一搜", "Search", "Search across content, mini programs and services"),
 ]

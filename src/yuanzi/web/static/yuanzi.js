@@ -1,4 +1,4 @@
-// A little vanilla JS for the web client: copy buttons and login-code countdowns.
+// A little vanilla JS for the web client: copy buttons, login-code countdowns, Channels watch time.
 (function () {
   "use strict";
 
@@ -46,6 +46,36 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { startCountdowns(document); });
+  // Channels: a player reports play, progress and finish, so watch time reaches the creator.
+  function reportViews(root) {
+    root.querySelectorAll("video[data-views]:not([data-watching])").forEach(function (video) {
+      video.setAttribute("data-watching", "");
+      var url = video.getAttribute("data-views"), viewId = null, lastSent = 0;
+      var token = document.querySelector('meta[name="yuanzi-csrf"]');
+      var send = function (event) {
+        var body = { event: event, view_id: viewId, position_ms: Math.round(video.currentTime * 1000) };
+        return fetch(url, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": token ? token.content : "" },
+          body: JSON.stringify(body)
+        }).then(function (r) { return r.ok ? r.json() : null; });
+      };
+      video.addEventListener("play", function () {
+        if (viewId !== null) return;
+        send("play").then(function (data) { if (data) viewId = data.view_id; });
+      });
+      video.addEventListener("timeupdate", function () {
+        if (viewId === null || Date.now() - lastSent < 2000) return;
+        lastSent = Date.now();
+        send("progress");
+      });
+      video.addEventListener("ended", function () {
+        if (viewId !== null) send("finish").then(function () { viewId = null; });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { startCountdowns(document); reportViews(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { reportViews(event.target); });
   document.addEventListener("htmx:afterSwap", function (event) { startCountdowns(event.target); });
 })();

@@ -1,0 +1,322 @@
+"""The phone's Channels (视频号) screens: the three feeds, a post with its comments and cards, a
+creator's profile, and publishing from the browser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from yuanzi.channels import service as channels_service
+from yuanzi.core.errors import NotFound, Problem
+from yuanzi.core.http import runtime
+from yuanzi.core.uow import UnitOfWork
+from yuanzi.identity import service as identity_service
+from yuanzi.web import session
+from yuanzi.web.client import current_user
+from yuanzi.web.render import csrf_rejected, page, redirect, settings
+
+router = APIRouter(prefix="/channels")
+FormStr = Annotated[str, Form()]
+TABS = ("recommended", "following", "friends")
+PAGE = 10
+
+
+def _feed(uow: UnitOfWork, request: Request, user_id: int, tab: str, cursor: str | None) -> dict[str, Any]:
+    if tab == "recommended":
+        params = channels_service.feed_params(settings(request))
+        shown = channels_service.recommended_feed(uow=uow, user_id=user_id, params=params, limit=PAGE)
+        uow.commit()  # the impressions
+        return {"posts": [s.post for s in shown], "reasons": [s.reason for s in shown], "next_cursor": None}
+    if tab == "following":
+        found = channels_service.following_feed(uow=uow, user_id=user_id, cursor=cursor, limit=PAGE)
+    else:
+        found = channels_service.friends_feed(uow=uow, user_id=user_id, cursor=cursor, limit=PAGE)
+    return {"posts": found.posts, "reasons": [None] * len(found.posts), "next_cursor": found.next_cursor}
+
+
+@router.get("", response_class=HTMLResponse, response_model=None)
+def feed(request: Request, tab: str = "recommended", cursor: str | None = None) -> Response:
+    """视频号: 推荐 (recommended), 关注 (following) and 朋友 (friends)."""
+    if tab not in TABS:
+        tab = "recommended"
+    with runtime(request).uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return redirect(request, "/")
+        try:
+            found = _feed(uow, request, user.user_id, tab, cursor)
+        except Problem as exc:  # a cursor from elsewhere
+            return page(
+                request,
+                "client/channels_feed.html",
+                _ctx(uow, user, tab, error=exc.detail),
+                status_code=exc.status,
+            )
+        return page(request, "client/channels_feed.html", _ctx(uow, user, tab, **found))
+
+
+def _ctx(uow: UnitOfWork, user: identity_service.UserInfo, tab: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "tab": "discover",
+        "feed_tab": tab,
+        "user": user,
+        "my_channel": channels_service.creator_of_user(uow=uow, user_id=user.user_id),
+        "posts": [],
+        "reasons": [],
+        "next_cursor": None,
+        "error": None,
+        **extra,
+    }
+
+
+def _missing(request: Request, user: identity_service.UserInfo, status: int) -> HTMLResponse:
+    ctx = {"tab": "discover", "user": user}
+    return page(request, "client/channels_missing.html", ctx, status_code=status)
+
+
+@router.get("/posts/{post_id}", response_class=HTMLResponse, response_model=None)
+def post_page(request: Request, post_id: int, error: str | None = None, status_code: int = 200) -> Response:
+    """A post: its video or images, text, cards, reactions and comments."""
+    with runtime(request).uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return redirect(request, "/")
+        try:
+            post = channels_service.get_post(uow=uow, post_id=post_id)
+        except NotFound:
+            return page(
+                request, "client/channels_missing.html", {"tab": "discover", "user": user}, status_code=404
+            )
+        ctx = {
+            "tab": "discover",
+            "user": user,
+            "post": post,
+            "mine": channels_service.reactions_of(uow=uow, user_id=user.user_id, post_id=post_id),
+            "comments": channels_service.comments(uow=uow, post_id=post_id),
+            "error": error,
+            "replace_url": f"/channels/posts/{post_id}",
+        }
+        return page(request, "client/channels_post.html", ctx, status_code=status_code)
+
+
+@router.post("/posts/{post_id}/react", response_model=None)
+def react(
+    request: Request, post_id: int, csrf_token: FormStr = "", kind: FormStr = "", on: FormStr = "1"
+) -> Response:
+    """赞 / 推荐 / 收藏, or take it back."""
+    return _act(
+        request,
+        post_id,
+        csrf_token,
+        lambda uow, uid: channels_service.react(
+            uow=uow, user_id=uid, post_id=post_id, kind=kind, on=on == "1"
+        ),
+    )
+
+
+@router.post("/posts/{post_id}/comments", response_model=None)
+def add_comment(
+    request: Request, post_id: int, csrf_token: FormStr = "", text: FormStr = "", parent_id: FormStr = ""
+) -> Response:
+    """Comment, or reply to a comment."""
+    return _act(
+        request,
+        post_id,
+        csrf_token,
+        lambda uow, uid: channels_service.comment(
+            uow=uow,
+            user_id=uid,
+            post_id=post_id,
+            text=text,
+            parent_id=int(parent_id) if parent_id.isdigit() else None,
+        ),
+    )
+
+
+def _act(
+    request: Request, post_id: int, csrf_token: str, action: Callable[[UnitOfWork, int], object]
+) -> Response:
+    try:
+        session.check_csrf(request, csrf_token)
+    except session.CsrfRejected:
+        return csrf_rejected(request)
+    with runtime(request).uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return redirect(request, "/")
+        try:
+            action(uow, user.user_id)
+        except Problem as exc:
+            uow.rollback()
+            return post_page(request, post_id, error=exc.detail, status_code=exc.status)
+        uow.commit()
+    return redirect(request, f"/channels/posts/{post_id}")
+
+
+@router.post("/posts/{post_id}/views", response_model=None)
+async def view(request: Request, post_id: int) -> Response:
+    """The player reports play / progress / finish (JSON, with the CSRF header): watch time."""
+    try:
+        session.check_csrf(request, "")
+        body = await request.json()
+    except (session.CsrfRejected, ValueError):
+        return JSONResponse({"error": "bad request"}, status_code=400)
+    with runtime(request).uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return JSONResponse({"error": "sign in"}, status_code=401)
+        try:
+            view_id = channels_service.record_view(
+                uow=uow,
+                user_id=user.user_id,
+                post_id=post_id,
+                event=str(body.get("event", "")),
+                view_id=body.get("view_id") if isinstance(body.get("view_id"), int) else None,
+                position_ms=int(body.get("position_ms") or 0),
+            )
+        except Problem as exc:
+            uow.rollback()
+            return JSONResponse({"error": exc.detail}, status_code=exc.status)
+        uow.commit()
+    return JSONResponse({"view_id": view_id})
+
+
+@router.get("/creators/{creator_id}", response_class=HTMLResponse, response_model=None)
+def profile(request: Request, creator_id: int, cursor: str | None = None) -> Response:
+    """A creator's channel: name, bio, followers, follow, posts."""
+    with runtime(request).uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return redirect(request, "/")
+        try:
+            creator = channels_service.get_creator(uow=uow, creator_id=creator_id)
+            posts = channels_service.creator_posts(uow=uow, creator_id=creator_id, cursor=cursor, limit=PAGE)
+        except Problem as exc:
+            return page(
+                request,
+                "client/channels_missing.html",
+                {"tab": "discover", "user": user},
+                status_code=exc.status,
+            )
+        ctx = {
+            "tab": "discover",
+            "user": user,
+            "creator": creator,
+            "posts": posts.posts,
+            "next_cursor": posts.next_cursor,
+            "following": channels_service.is_following(uow=uow, user_id=user.user_id, creator_id=creator_id),
+            "replace_url": f"/channels/creators/{creator_id}",
+        }
+        return page(request, "client/channels_profile.html", ctx)
+
+
+@router.post("/creators/{creator_id}/follow", response_model=None)
+def follow(request: Request, creator_id: int, csrf_token: FormStr = "", on: FormStr = "1") -> Response:
+    """关注 or 取消关注."""
+    try:
+        session.check_csrf(request, csrf_token)
+    except session.CsrfRejected:
+        return csrf_rejected(request)
+    with runtime(request).uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return redirect(request, "/")
+        change = channels_service.follow if on == "1" else channels_service.unfollow
+        try:
+            change(uow=uow, user_id=user.user_id, creator_id=creator_id)
+        except Problem:
+            uow.rollback()  # yourself, or a creator that is gone: the profile says so
+        else:
+            uow.commit()
+    return redirect(request, f"/channels/creators/{creator_id}")
+
+
+def _new(request: Request, uow: UnitOfWork, user: identity_service.UserInfo, **extra: Any) -> HTMLResponse:
+    status = extra.pop("status_code", 200)
+    ctx = {
+        "tab": "discover",
+        "user": user,
+        "my_channel": channels_service.creator_of_user(uow=uow, user_id=user.user_id),
+        "error": None,
+        "replace_url": "/channels/new",
+        **extra,
+    }
+    return page(request, "client/channels_new.html", ctx, status_code=status)
+
+
+@router.get("/new", response_class=HTMLResponse, response_model=None)
+def new_post(request: Request) -> Response:
+    """发表: open a channel first if you have none, then upload a video or images."""
+    with runtime(request).uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return redirect(request, "/")
+        return _new(request, uow, user)
+
+
+@router.post("/new/channel", response_model=None)
+def open_channel(
+    request: Request, csrf_token: FormStr = "", name: FormStr = "", bio: FormStr = ""
+) -> Response:
+    """Open your channel account."""
+    try:
+        session.check_csrf(request, csrf_token)
+    except session.CsrfRejected:
+        return csrf_rejected(request)
+    with runtime(request).uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return redirect(request, "/")
+        try:
+            channels_service.create_creator(uow=uow, user_id=user.user_id, name=name.strip(), bio=bio.strip())
+        except Problem as exc:
+            uow.rollback()
+            return _new(request, uow, user, error=exc.detail, status_code=exc.status)
+        uow.commit()
+    return redirect(request, "/channels/new")
+
+
+@router.post("/new", response_model=None)
+def publish(
+    request: Request,
+    csrf_token: FormStr = "",
+    text: FormStr = "",
+    declared_original: FormStr = "",
+    video: Annotated[UploadFile | None, File()] = None,
+    images: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    """Publish what the form uploaded; the post page opens when it is done."""
+    try:
+        session.check_csrf(request, csrf_token)
+    except session.CsrfRejected:
+        return csrf_rejected(request)
+    # Browsers send an empty part for a file input left empty.
+    files = [f for f in ([video] if video is not None else []) + (images or []) if f.filename]
+    has_video = video is not None and bool(video.filename)
+    folder = channels_service.media_dir(settings(request))
+    with runtime(request).uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return redirect(request, "/")
+        saved = [channels_service.save_upload(f.file, f.content_type or "", folder) for f in files]
+        try:
+            post = channels_service.publish(
+                uow=uow,
+                user_id=user.user_id,
+                media_dir=folder,
+                text=text,
+                declared_original=declared_original == "1",
+                video=saved[0] if has_video else None,
+                images=saved[1:] if has_video else saved,
+            )
+        except Problem as exc:
+            uow.rollback()
+            return _new(request, uow, user, error=exc.detail, status_code=exc.status)
+        finally:
+            for upload in saved:
+                upload.path.unlink(missing_ok=True)
+        uow.commit()
+    return redirect(request, f"/channels/posts/{post.post_id}")
