@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         uploads={
             "/api/channels/posts": channels_service.MAX_UPLOAD + (1 << 20),
             "/channels/new": channels_service.MAX_UPLOAD + (1 << 20),
+            "/console/channels/": channels_service.MAX_UPLOAD + (1 << 20),
         },
     )
     app.add_middleware(RequestContextMiddleware)

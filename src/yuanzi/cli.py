@@ -265,8 +265,9 @@ def channels_simulate(
     for name, plan_value, other_value in _simulation_rows(with_plan, without):
         table.add_row(name, plan_value, other_value)
     cost = 1 - with_plan.engagement / without.engagement if without.engagement else 0.0
-    Console().print(table)
-    Console().print(
+    out = Console() if Console().is_terminal else Console(width=120)  # a log or CI keeps rows whole
+    out.print(table)
+    out.print(
         f"engagement cost of the plan: {cost:+.2%} · floor {plan.floor_impressions} impressions in a day, "
         f"tilt ×{1 + plan.original_boost:g}, floor share {plan.floor_share:.0%} · "
         f"cohort {scenario.cohort} users a page · Lorenz curves: {plot} · "

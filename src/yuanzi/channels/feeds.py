@@ -138,3 +138,18 @@ def impressions_by_reason(*, uow: UnitOfWork, creator_id: int, since: dt.datetim
     counts = {ranking.ORGANIC: 0, ranking.BOOST: 0, ranking.FLOOR: 0}
     counts.update({reason: int(n) for reason, n in rows})
     return counts
+
+
+def post_impressions(*, uow: UnitOfWork, creator_id: int, since: dt.datetime) -> dict[int, dict[str, int]]:
+    """Each of the creator's posts' impressions since `since`, by reason (for the studio)."""
+    rows = uow.session.execute(
+        select(Impression.post_id, Impression.reason, func.count())
+        .where(Impression.creator_id == creator_id, Impression.shown_at >= since)
+        .group_by(Impression.post_id, Impression.reason)
+    ).all()
+    result: dict[int, dict[str, int]] = {}
+    for post_id, reason, count in rows:
+        result.setdefault(post_id, {ranking.ORGANIC: 0, ranking.BOOST: 0, ranking.FLOOR: 0})[reason] = int(
+            count
+        )
+    return result

@@ -116,6 +116,12 @@ def get_creator(*, uow: UnitOfWork, creator_id: int) -> CreatorInfo:
     return _creator_info(uow, _creator(uow, creator_id))
 
 
+def list_creators(*, uow: UnitOfWork, limit: int = 200) -> list[CreatorInfo]:
+    """Channel accounts, newest first."""
+    rows = uow.session.scalars(select(Creator).order_by(Creator.id.desc()).limit(limit))
+    return [_creator_info(uow, row) for row in rows]
+
+
 def creator_of_user(*, uow: UnitOfWork, user_id: int) -> CreatorInfo | None:
     """The user's channel account, if they have one."""
     row = uow.session.scalar(select(Creator).where(Creator.user_id == user_id))

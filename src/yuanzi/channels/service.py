@@ -9,7 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from yuanzi.channels import income
-from yuanzi.channels.feeds import Shown, friends_feed, impressions_by_reason, recommended_feed
+from yuanzi.channels.feeds import (
+    Shown,
+    friends_feed,
+    impressions_by_reason,
+    post_impressions,
+    recommended_feed,
+)
 from yuanzi.channels.income import DayShare, IncomeParams
 from yuanzi.channels.interactions import (
     CommentInfo,
@@ -38,6 +44,7 @@ from yuanzi.channels.posts import (
     get_creator,
     get_post,
     is_following,
+    list_creators,
     media_file,
     post_originality,
     publish,
@@ -134,8 +141,10 @@ __all__ = [
     "income_of",
     "income_params",
     "is_following",
+    "list_creators",
     "media_dir",
     "media_file",
+    "post_impressions",
     "post_originality",
     "publish",
     "react",

@@ -293,30 +293,44 @@ def publish(
         session.check_csrf(request, csrf_token)
     except session.CsrfRejected:
         return csrf_rejected(request)
-    # Browsers send an empty part for a file input left empty.
-    files = [f for f in ([video] if video is not None else []) + (images or []) if f.filename]
-    has_video = video is not None and bool(video.filename)
-    folder = channels_service.media_dir(settings(request))
     with runtime(request).uow() as uow:
         user = current_user(request, uow)
         if user is None:
             return redirect(request, "/")
-        saved = [channels_service.save_upload(f.file, f.content_type or "", folder) for f in files]
         try:
-            post = channels_service.publish(
-                uow=uow,
-                user_id=user.user_id,
-                media_dir=folder,
-                text=text,
-                declared_original=declared_original == "1",
-                video=saved[0] if has_video else None,
-                images=saved[1:] if has_video else saved,
-            )
+            post = publish_form(request, uow, user.user_id, text, declared_original == "1", video, images)
         except Problem as exc:
             uow.rollback()
             return _new(request, uow, user, error=exc.detail, status_code=exc.status)
-        finally:
-            for upload in saved:
-                upload.path.unlink(missing_ok=True)
         uow.commit()
     return redirect(request, f"/channels/posts/{post.post_id}")
+
+
+def publish_form(
+    request: Request,
+    uow: UnitOfWork,
+    user_id: int,
+    text: str,
+    declared_original: bool,
+    video: UploadFile | None,
+    images: list[UploadFile] | None,
+) -> channels_service.PostInfo:
+    """Publish what a browser form uploaded as `user_id`; the uploads' copies are always removed."""
+    # Browsers send an empty part for a file input left empty.
+    has_video = video is not None and bool(video.filename)
+    files = [f for f in ([video] if video is not None else []) + (images or []) if f.filename]
+    folder = channels_service.media_dir(settings(request))
+    saved = [channels_service.save_upload(f.file, f.content_type or "", folder) for f in files]
+    try:
+        return channels_service.publish(
+            uow=uow,
+            user_id=user_id,
+            media_dir=folder,
+            text=text,
+            declared_original=declared_original,
+            video=saved[0] if has_video else None,
+            images=saved[1:] if has_video else saved,
+        )
+    finally:
+        for item in saved:
+            item.path.unlink(missing_ok=True)
