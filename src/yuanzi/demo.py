@@ -1,5 +1,6 @@
 """The demo world `yuanzi demo` seeds: users with money in their wallets, apps, a WeChat Pay
-merchant with a collection code; each component adds its own as it arrives.
+merchant with a collection code, Channels creators with videos (demo_channels.py); each component
+adds its own as it arrives.
 
 Idempotent: each thing is looked up by its name before it is made. App secrets and merchant
 keys are shown only at creation, so the demo keeps the ones it made in
@@ -12,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from yuanzi import demo_channels
+from yuanzi.channels import service as channels_service
 from yuanzi.core.runtime import Runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
@@ -37,7 +40,7 @@ def seed(runtime: Runtime, data_dir: Path) -> dict[str, Any]:
     )
     created = 0
     with runtime.uow() as uow:
-        users = []
+        users: list[dict[str, Any]] = []
         for nickname in DEMO_USERS:
             user = identity_service.find_user_by_nickname(uow=uow, nickname=nickname)
             if user is None:
@@ -57,6 +60,9 @@ def seed(runtime: Runtime, data_dir: Path) -> dict[str, Any]:
             credentials["apps"][name] = {"appid": new.app.appid, "secret": new.secret, "type": app_type}
             created += 1
         created += _seed_pay(uow, users, credentials)
+        created += demo_channels.seed(
+            uow, channels_service.media_dir(data_dir), {u["nickname"]: u["user_id"] for u in users}
+        )
         uow.commit()
     data_dir.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))

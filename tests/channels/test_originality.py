@@ -10,8 +10,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from PIL import Image, ImageFilter
 
-from tests.channels.clips import make_clip
 from tests.identity.helpers import make_user
+from yuanzi.channels.synthetic import make_clip
 
 LONG_TEXT = "今天分享一道家常红烧肉的做法，五花肉切块焯水，冰糖炒色，加生抽老抽慢炖一小时，出锅前大火收汁。"
 

@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.channels.clips import make_clip
 from tests.identity.helpers import make_app, make_user
 from tests.pay.helpers import make_merchant, running_stock
+from yuanzi.channels.synthetic import make_clip
 from yuanzi.settings import Settings
 
 

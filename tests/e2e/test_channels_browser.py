@@ -10,8 +10,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.channels.clips import make_clip
 from tests.e2e.screens import PHONE, screenshot
+from yuanzi.channels.synthetic import make_clip
 
 pytestmark = pytest.mark.e2e
 

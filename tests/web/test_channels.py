@@ -10,8 +10,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.channels.clips import make_clip
 from tests.web.helpers import csrf_token, sign_up
+from yuanzi.channels.synthetic import make_clip
 
 POST_URL = re.compile(r"/channels/posts/(\d+)$")
 

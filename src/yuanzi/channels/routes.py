@@ -131,7 +131,7 @@ def publish(
     """Publish a post: multipart with `video` (MP4, MOV, WebM…) or up to nine `images`, and text,
     topics (comma separated, or #话题 in the text), a location, `cards` (JSON) and
     `declared_original`."""
-    folder = channels_service.media_dir(request.app.state.settings)
+    folder = channels_service.media_dir(request.app.state.settings.data_dir)
     saved: list[channels_service.Upload] = []
     try:
         saved = [
@@ -243,7 +243,7 @@ def _media(request: Request, media_id: str, poster: bool) -> FileResponse:
     path, content_type = found
     # FileResponse answers Range requests (206), so players can seek.
     return FileResponse(
-        channels_service.media_dir(request.app.state.settings) / path,
+        channels_service.media_dir(request.app.state.settings.data_dir) / path,
         media_type=content_type,
         headers={"Cache-Control": "public, max-age=86400"},
     )

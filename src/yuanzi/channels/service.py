@@ -60,9 +60,9 @@ FeedParams = Params
 MAX_UPLOAD = 200 << 20  # bytes of media in one post
 
 
-def media_dir(settings: Settings) -> Path:
+def media_dir(data_dir: Path) -> Path:
     """Where Channels keeps media: `<data_dir>/media/channels`."""
-    return settings.data_dir / "media" / "channels"
+    return data_dir / "media" / "channels"
 
 
 def feed_params(settings: Settings) -> FeedParams:

@@ -319,7 +319,7 @@ def publish_form(
     # Browsers send an empty part for a file input left empty.
     has_video = video is not None and bool(video.filename)
     files = [f for f in ([video] if video is not None else []) + (images or []) if f.filename]
-    folder = channels_service.media_dir(settings(request))
+    folder = channels_service.media_dir(settings(request).data_dir)
     saved = [channels_service.save_upload(f.file, f.content_type or "", folder) for f in files]
     try:
         return channels_service.publish(

@@ -1,4 +1,4 @@
-"""Short test videos generated with PyAV at test time (no binary files in the repository)."""
+"""Short videos generated with PyAV (tests and the demo world; no binary files in the repository)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from PIL import Image
 
 
 def make_clip(
@@ -27,9 +28,11 @@ def make_clip(
     pattern = np.repeat(np.repeat(blocks, -(-height // 6), axis=0), -(-width // 8), axis=1)[:height, :width]
     with av.open(str(path), mode="w", format=container) as out:
         video = out.add_stream(codec, rate=fps)
+        assert isinstance(video, av.VideoStream)
         video.width, video.height = width, height
         video.pix_fmt = "yuv420p"
         sound = out.add_stream("aac" if container != "webm" else "libopus", rate=48_000) if audio else None
+        assert sound is None or isinstance(sound, av.AudioStream)
         for i in range(int(seconds * fps)):
             image = np.ascontiguousarray(np.roll(pattern, i * max(1, width // 160), axis=1))
             frame = av.VideoFrame.from_ndarray(image, format="rgb24")
@@ -47,4 +50,20 @@ def make_clip(
                 chunk.sample_rate, chunk.pts = 48_000, start
                 out.mux(sound.encode(chunk))
             out.mux(sound.encode(None))
+    return path
+
+
+def make_picture(path: Path, *, size: tuple[int, int] = (640, 480), seed: int = 0) -> Path:
+    """A PNG of soft colour bands; each `seed` gives a different picture."""
+    width, height = size
+    rng = np.random.default_rng(seed)
+    colours = rng.integers(40, 230, size=(5, 3)).astype(np.float64)
+    rows = np.linspace(0, len(colours) - 1, height)
+    low = np.floor(rows).astype(int)
+    high = np.minimum(low + 1, len(colours) - 1)
+    mix = (rows - low)[:, np.newaxis]
+    column = colours[low] * (1 - mix) + colours[high] * mix
+    image = np.repeat(column[:, np.newaxis, :], width, axis=1)
+    image += 25 * np.sin(np.arange(width) / width * 2 * np.pi * (1 + seed % 4))[np.newaxis, :, np.newaxis]
+    Image.fromarray(np.clip(image, 0, 255).astype(np.uint8), "RGB").save(path, "PNG")
     return path
