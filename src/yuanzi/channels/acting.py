@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from yuanzi.core.errors import Problem
-from yuanzi.core.http import unit_of_work
+from yuanzi.core.http import read_unit_of_work, unit_of_work
 from yuanzi.core.uow import UnitOfWork
 
 UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+ReadUoW = Annotated[UnitOfWork, Depends(read_unit_of_work)]
 
 
 def acting_user(request: Request, x_yuanzi_user: Annotated[str | None, Header()] = None) -> int:

@@ -12,12 +12,12 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, insert, select, tuple_
 
 from yuanzi.channels import ranking
 from yuanzi.channels.events import ImpressionsRecorded
 from yuanzi.channels.models import Impression, Originality, Post, Reaction
-from yuanzi.channels.posts import Page, PostInfo, parse_cursor, post_info
+from yuanzi.channels.posts import Page, PostInfo, parse_cursor, post_infos
 from yuanzi.core.errors import InvalidInput
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
@@ -48,7 +48,7 @@ def friends_feed(*, uow: UnitOfWork, user_id: int, cursor: str | None = None, li
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = f"{int(rows[-1][1].timestamp() * 1_000_000)}.{rows[-1][0].id}" if more and rows else None
-    return Page([post_info(uow, post) for post, _ in rows], next_cursor)
+    return Page(post_infos(uow, [post for post, _ in rows]), next_cursor)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,21 +71,31 @@ def recommended_feed(
         Impression.user_id == user_id,
         Impression.shown_at >= now - dt.timedelta(hours=params.repeat_window_hours),
     )
-    posts = list(
-        uow.session.scalars(
-            select(Post)
-            .where(
-                Post.deleted_at.is_(None),
-                Post.created_at >= now - dt.timedelta(days=CANDIDATE_DAYS),
-                Post.id.not_in(seen),
-            )
-            .order_by(Post.created_at.desc())
-            .limit(MAX_CANDIDATES)
+    # Only the columns ranking needs (ORM objects for 500 candidates would cost more than the rest
+    # of the request); the page's posts are loaded whole afterwards.
+    rows = uow.session.execute(
+        select(
+            Post.id,
+            Post.creator_id,
+            Post.likes,
+            Post.finishes,
+            Post.shares,
+            Post.plays,
+            Post.created_at,
+            Originality.granted,
         )
-    )
-    if not posts:
+        .outerjoin(Originality, Originality.post_id == Post.id)
+        .where(
+            Post.deleted_at.is_(None),
+            Post.created_at >= now - dt.timedelta(days=CANDIDATE_DAYS),
+            Post.id.not_in(seen),
+        )
+        .order_by(Post.created_at.desc())
+        .limit(MAX_CANDIDATES)
+    ).all()
+    if not rows:
         return []
-    ids = [p.id for p in posts]
+    ids = [row.id for row in rows]
     day_ago = now - dt.timedelta(days=1)
     shown_today = dict(
         uow.session.execute(
@@ -94,32 +104,34 @@ def recommended_feed(
             .group_by(Impression.post_id)
         ).all()
     )
-    original = set(
-        uow.session.scalars(
-            select(Originality.post_id).where(Originality.post_id.in_(ids), Originality.granted)
-        )
-    )
     candidates = ranking.Candidates(
         post_ids=np.array(ids, dtype=np.int64),
-        creator_ids=np.array([p.creator_id for p in posts], dtype=np.int64),
-        likes=np.array([p.likes for p in posts], dtype=np.float64),
-        finishes=np.array([p.finishes for p in posts], dtype=np.float64),
-        shares=np.array([p.shares for p in posts], dtype=np.float64),
-        plays=np.array([p.plays for p in posts], dtype=np.float64),
+        creator_ids=np.array([row.creator_id for row in rows], dtype=np.int64),
+        likes=np.array([row.likes for row in rows], dtype=np.float64),
+        finishes=np.array([row.finishes for row in rows], dtype=np.float64),
+        shares=np.array([row.shares for row in rows], dtype=np.float64),
+        plays=np.array([row.plays for row in rows], dtype=np.float64),
         impressions=np.array([shown_today.get(i, 0) for i in ids], dtype=np.float64),
-        age_hours=np.array([(now - p.created_at).total_seconds() / 3600 for p in posts], dtype=np.float64),
-        original=np.array([i in original for i in ids], dtype=np.bool_),
+        age_hours=np.array([(now - row.created_at).total_seconds() / 3600 for row in rows], dtype=np.float64),
+        original=np.array([bool(row.granted) for row in rows], dtype=np.bool_),
     )
-    page = ranking.allocate(candidates, params, limit)
-    shown = []
-    for index, reason in page:
-        post = posts[index]
-        uow.session.add(
-            Impression(
-                user_id=user_id, post_id=post.id, creator_id=post.creator_id, reason=reason, shown_at=now
-            )
-        )
-        shown.append(Shown(post_info(uow, post), reason))
+    page = [(rows[index], reason) for index, reason in ranking.allocate(candidates, params, limit)]
+    posts = {p.id: p for p in uow.session.scalars(select(Post).where(Post.id.in_([r.id for r, _ in page])))}
+    infos = post_infos(uow, [posts[row.id] for row, _ in page])
+    shown = [Shown(info, reason) for info, (_, reason) in zip(infos, page, strict=True)]
+    uow.session.execute(
+        insert(Impression),
+        [
+            {
+                "user_id": user_id,
+                "post_id": row.id,
+                "creator_id": row.creator_id,
+                "reason": reason,
+                "shown_at": now,
+            }
+            for row, reason in page
+        ],
+    )
     uow.publish(
         ImpressionsRecorded(
             user_id=user_id, post_ids=[s.post.post_id for s in shown], reasons=[s.reason for s in shown]

@@ -81,7 +81,10 @@ class Post(Base):
     finishes: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0", default=0)
     watch_ms: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0", default=0)
 
-    __table_args__ = (Index("ix_channels_posts_creator", "creator_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_channels_posts_creator", "creator_id", "created_at"),
+        Index("ix_channels_posts_created", "created_at"),  # the Recommended feed's candidates
+    )
 
 
 class Reaction(Base):

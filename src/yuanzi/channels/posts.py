@@ -290,7 +290,7 @@ def publish(
             declared_original=declared_original,
         )
     )
-    return post_info(uow, post, creator)
+    return post_info(uow, post)
 
 
 def _media_info(row: Media) -> MediaInfo:
@@ -307,37 +307,54 @@ def _media_info(row: Media) -> MediaInfo:
     )
 
 
-def post_info(uow: UnitOfWork, post: Post, creator: Creator | None = None) -> PostInfo:
+def post_info(uow: UnitOfWork, post: Post) -> PostInfo:
     """A post row as feeds and pages show it (media, resolved cards, originality, stats)."""
-    creator = creator or _creator(uow, post.creator_id)
-    ids = json.loads(post.media)
-    rows = {m.id: m for m in uow.session.scalars(select(Media).where(Media.id.in_(ids)))} if ids else {}
-    refs = [cards.CardRef(c["kind"], c["ref"]) for c in json.loads(post.cards)]
-    decision = uow.session.get(Originality, post.id)
-    return PostInfo(
-        post_id=post.id,
-        creator_id=creator.id,
-        creator_name=creator.name,
-        kind=post.kind,
-        text=post.text,
-        topics=json.loads(post.topics),
-        location=post.location,
-        media=[_media_info(rows[i]) for i in ids if i in rows],
-        cards=[cards.resolve(uow, ref) for ref in refs],
-        declared_original=post.declared_original,
-        original=bool(decision and decision.granted),
-        created_at=post.created_at,
-        stats={
-            "likes": post.likes or 0,
-            "recommends": post.recommends or 0,
-            "favourites": post.favourites or 0,
-            "comments": post.comments or 0,
-            "shares": post.shares or 0,
-            "plays": post.plays or 0,
-            "finishes": post.finishes or 0,
-            "watch_ms": post.watch_ms or 0,
-        },
+    return post_infos(uow, [post])[0]
+
+
+def post_infos(uow: UnitOfWork, posts: list[Post]) -> list[PostInfo]:
+    """`post_info` for a page of posts, in three queries rather than three per post."""
+    media_ids = {post.id: json.loads(post.media) for post in posts}
+    wanted = {m for ids in media_ids.values() for m in ids}
+    media = (
+        {m.id: m for m in uow.session.scalars(select(Media).where(Media.id.in_(wanted)))} if wanted else {}
     )
+    creator_ids = {post.creator_id for post in posts}
+    creators = {c.id: c for c in uow.session.scalars(select(Creator).where(Creator.id.in_(creator_ids)))}
+    granted = set(
+        uow.session.scalars(
+            select(Originality.post_id).where(
+                Originality.post_id.in_([p.id for p in posts]), Originality.granted
+            )
+        )
+    )
+    return [
+        PostInfo(
+            post_id=post.id,
+            creator_id=post.creator_id,
+            creator_name=creators[post.creator_id].name,
+            kind=post.kind,
+            text=post.text,
+            topics=json.loads(post.topics),
+            location=post.location,
+            media=[_media_info(media[i]) for i in media_ids[post.id] if i in media],
+            cards=[cards.resolve(uow, cards.CardRef(c["kind"], c["ref"])) for c in json.loads(post.cards)],
+            declared_original=post.declared_original,
+            original=post.id in granted,
+            created_at=post.created_at,
+            stats={
+                "likes": post.likes or 0,
+                "recommends": post.recommends or 0,
+                "favourites": post.favourites or 0,
+                "comments": post.comments or 0,
+                "shares": post.shares or 0,
+                "plays": post.plays or 0,
+                "finishes": post.finishes or 0,
+                "watch_ms": post.watch_ms or 0,
+            },
+        )
+        for post in posts
+    ]
 
 
 def _live_post(uow: UnitOfWork, post_id: int) -> Post:
@@ -393,7 +410,7 @@ def _page(uow: UnitOfWork, query: Select[Post], cursor: str | None, limit: int) 
     rows = list(uow.session.scalars(query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page([post_info(uow, p) for p in rows], _cursor(rows[-1]) if more and rows else None)
+    return Page(post_infos(uow, rows), _cursor(rows[-1]) if more and rows else None)
 
 
 def creator_posts(*, uow: UnitOfWork, creator_id: int, cursor: str | None = None, limit: int = 20) -> Page:

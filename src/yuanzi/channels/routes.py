@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from yuanzi.channels import routes_interactions
 from yuanzi.channels import service as channels_service
-from yuanzi.channels.acting import UoW, User
+from yuanzi.channels.acting import ReadUoW, UoW, User
 from yuanzi.core import cards
 from yuanzi.core.errors import InvalidInput, NotFound
 from yuanzi.core.http import runtime
@@ -74,13 +74,15 @@ def create_creator(body: NewCreator, user: User, uow: UoW) -> dict[str, Any]:
 
 
 @router.get("/creators/{creator_id}")
-def get_creator(creator_id: int, uow: UoW) -> dict[str, Any]:
+def get_creator(creator_id: int, uow: ReadUoW) -> dict[str, Any]:
     """A channel account with its follower and post counts."""
     return _creator_json(channels_service.get_creator(uow=uow, creator_id=creator_id))
 
 
 @router.get("/creators/{creator_id}/posts")
-def creator_posts(creator_id: int, uow: UoW, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+def creator_posts(
+    creator_id: int, uow: ReadUoW, cursor: str | None = None, limit: int = 20
+) -> dict[str, Any]:
     """A creator's posts, newest first, with a cursor for the next page."""
     return _page_json(
         channels_service.creator_posts(uow=uow, creator_id=creator_id, cursor=cursor, limit=limit)
@@ -158,13 +160,13 @@ def publish(
 
 
 @router.get("/posts/{post_id}")
-def get_post(post_id: int, uow: UoW) -> dict[str, Any]:
+def get_post(post_id: int, uow: ReadUoW) -> dict[str, Any]:
     """A post with its media URLs and resolved cards."""
     return post_json(channels_service.get_post(uow=uow, post_id=post_id))
 
 
 @router.get("/posts/{post_id}/originality")
-def originality(post_id: int, uow: UoW) -> dict[str, Any]:
+def originality(post_id: int, uow: ReadUoW) -> dict[str, Any]:
     """Whether the post keeps its original mark, why, and the evidence (a matched earlier post)."""
     found = channels_service.post_originality(uow=uow, post_id=post_id)
     return {
@@ -186,13 +188,13 @@ def delete_post(post_id: int, user: User, uow: UoW) -> Response:
 
 
 @router.get("/feed/following")
-def following_feed(user: User, uow: UoW, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+def following_feed(user: User, uow: ReadUoW, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
     """关注: posts of the creators you follow, newest first."""
     return _page_json(channels_service.following_feed(uow=uow, user_id=user, cursor=cursor, limit=limit))
 
 
 @router.get("/feed/friends")
-def friends_feed(user: User, uow: UoW, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+def friends_feed(user: User, uow: ReadUoW, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
     """朋友: posts your friends liked or recommended, newest first."""
     return _page_json(channels_service.friends_feed(uow=uow, user_id=user, cursor=cursor, limit=limit))
 
@@ -209,7 +211,7 @@ def recommended_feed(request: Request, user: User, uow: UoW, limit: int = 10) ->
 
 
 @router.get("/creators/{creator_id}/impressions")
-def creator_impressions(creator_id: int, uow: UoW, hours: int = 24) -> dict[str, Any]:
+def creator_impressions(creator_id: int, uow: ReadUoW, hours: int = 24) -> dict[str, Any]:
     """How often the creator's posts were shown in the last `hours`, by reason."""
     channels_service.get_creator(uow=uow, creator_id=creator_id)
     since = uow.now() - dt.timedelta(hours=min(max(hours, 1), 24 * 30))
@@ -221,7 +223,7 @@ def creator_impressions(creator_id: int, uow: UoW, hours: int = 24) -> dict[str,
 
 
 @router.get("/studio/income")
-def my_income(user: User, uow: UoW, limit: int = 30) -> dict[str, Any]:
+def my_income(user: User, uow: ReadUoW, limit: int = 30) -> dict[str, Any]:
     """Your channel's creator income (视频号创作者激励), newest day first; each day says the pool and
     the qualified watch time it was shared by (docs/channels.md has the formula)."""
     creator = channels_service.creator_of_user(uow=uow, user_id=user)
@@ -236,7 +238,7 @@ def my_income(user: User, uow: UoW, limit: int = 30) -> dict[str, Any]:
 
 
 def _media(request: Request, media_id: str, poster: bool) -> FileResponse:
-    with runtime(request).uow() as uow:
+    with runtime(request).read_uow() as uow:
         found = channels_service.media_file(uow=uow, media_id=media_id, poster=poster)
     if found is None:
         raise NotFound("media", media_id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from yuanzi.channels import service as channels_service
-from yuanzi.channels.acting import UoW, User
+from yuanzi.channels.acting import ReadUoW, UoW, User
 from yuanzi.core.uow import UnitOfWork
 
 router = APIRouter()
@@ -79,7 +79,7 @@ def add_comment(post_id: int, body: NewComment, user: User, uow: UoW) -> dict[st
 
 
 @router.get("/posts/{post_id}/comments")
-def list_comments(post_id: int, uow: UoW) -> dict[str, Any]:
+def list_comments(post_id: int, uow: ReadUoW) -> dict[str, Any]:
     """A post's comments, each followed by its replies."""
     return {"comments": [_comment_json(c) for c in channels_service.comments(uow=uow, post_id=post_id)]}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -17,6 +18,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
@@ -57,6 +59,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+BUSY_TIMEOUT = 30.0  # seconds a SQLite transaction waits for the write lock
+READ_ONLY = "yuanzi_read_only"  # the execution option of read-only units of work
+
 # SQLite's INTEGER PRIMARY KEY is its rowid only when spelled INTEGER, not BIGINT.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -66,11 +71,17 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT, "isolation_level": None},
             **kwargs,
         )
+        writer = _WriterLock()
         event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", writer.begin)
+        event.listen(engine, "commit", writer.end)
+        event.listen(engine, "rollback", writer.end)
+        # A connection returned or dropped mid-transaction must not keep the lock.
+        event.listen(engine, "checkin", writer.released)
+        event.listen(engine, "invalidate", writer.released)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 
@@ -80,15 +91,51 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    # A deferred transaction that reads and then writes can fail with SQLITE_BUSY without waiting
-    # when another writer got in between; taking the write lock up front makes writers queue on
-    # busy_timeout instead. See docs/adr/0002-sqlite-write-transactions.md.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+class _WriterLock:
+    """Every SQLite transaction begins IMMEDIATE (ADR 0002): it takes the database's write lock up
+    front. Threads of this process first queue on a lock of their own, handed over the moment the
+    holder commits; SQLite's busy handler would make them poll with sleeps of up to 100 ms and
+    give the unlucky ones seconds of latency. Other processes still wait on busy_timeout."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holder: Any = None
+
+    def begin(self, connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # WAL: a deferred reader sees the last commit and neither waits for nor blocks writers.
+            connection.exec_driver_sql("BEGIN")
+            return
+        if not self._lock.acquire(timeout=BUSY_TIMEOUT):
+            raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("database is locked"))
+        try:
+            # A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
+            # waiting when another writer got in between (docs/adr/0002-sqlite-write-transactions.md).
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        self._holder = connection.connection.dbapi_connection
+
+    def end(self, connection: Any) -> None:
+        self.released(connection.connection.dbapi_connection)
+
+    def released(self, dbapi_connection: Any, *_: Any) -> None:
+        if self._holder is not None and self._holder is dbapi_connection:
+            self._holder = None
+            self._lock.release()
+
+
+def read_only(engine: Engine) -> Engine:
+    """`engine` for transactions that only read: on SQLite a deferred BEGIN outside the writers'
+    queue (ADR 0002), on PostgreSQL a READ ONLY transaction, so a stray write fails loudly."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(**{READ_ONLY: True}, postgresql_readonly=True)
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def inserted(result: Result[Any]) -> bool:

@@ -46,6 +46,12 @@ def unit_of_work(request: Request) -> Iterator[UnitOfWork]:
         yield uow
 
 
+def read_unit_of_work(request: Request) -> Iterator[UnitOfWork]:
+    """A FastAPI dependency for endpoints that only read: a read-only unit of work."""
+    with runtime(request).read_uow() as uow:
+        yield uow
+
+
 def parse_wx_json(body: bytes) -> dict[str, Any]:
     """A WeChat-dialect JSON object body (sent with or without Content-Type), or 44002 / 47001."""
     if not body.strip():

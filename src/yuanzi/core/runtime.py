@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from yuanzi.core.bus import Bus, InProcessBus, NoBus
 from yuanzi.core.clock import Clock
+from yuanzi.core.db import read_only
 from yuanzi.core.events import Subscribers, dispatch_pending
 from yuanzi.core.uow import UnitOfWorkFactory, uow_factory
 from yuanzi.core.worker import Worker
@@ -35,6 +36,10 @@ class Runtime:
         self._deliver = deliver
         self.workers: list[Worker] = []
         self.uow: UnitOfWorkFactory = uow_factory(self.sessions, clock, on_commit=self._wake)
+        # For requests that only read: they do not queue behind writers (core.db.read_only).
+        self.read_uow: UnitOfWorkFactory = uow_factory(
+            sessionmaker(read_only(engine), expire_on_commit=False), clock, read_only=True
+        )
 
     def _wake(self) -> None:
         self.wake()

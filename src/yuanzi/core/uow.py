@@ -16,9 +16,17 @@ from yuanzi.core.events import Event, OutboxEvent
 class UnitOfWork:
     """A transaction in which services change state and publish events; `commit()` makes both real."""
 
-    def __init__(self, session: Session, clock: Clock, on_commit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        clock: Clock,
+        on_commit: Callable[[], None] | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self.session = session
         self.clock = clock
+        self.read_only = read_only
         self._on_commit = on_commit
         self._published = False
 
@@ -28,11 +36,15 @@ class UnitOfWork:
 
     def publish(self, event: Event) -> None:
         """Write `event` to the outbox; it is delivered only if this unit of work commits."""
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot publish events")
         self.session.add(OutboxEvent(topic=event.topic, payload=event.to_payload(), created_at=self.now()))
         self._published = True
 
     def commit(self) -> None:
         """Commit the change and its events together, then wake the dispatcher."""
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.session.commit()
         if self._published and self._on_commit is not None:
             self._published = False
@@ -60,11 +72,15 @@ class UnitOfWorkFactory(Protocol):
 
 
 def uow_factory(
-    sessions: sessionmaker[Session], clock: Clock, on_commit: Callable[[], None] | None = None
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    on_commit: Callable[[], None] | None = None,
+    *,
+    read_only: bool = False,
 ) -> UnitOfWorkFactory:
     """A factory of units of work over `sessions`."""
 
     def make() -> UnitOfWork:
-        return UnitOfWork(sessions(), clock, on_commit)
+        return UnitOfWork(sessions(), clock, on_commit, read_only=read_only)
 
     return make
