@@ -50,7 +50,11 @@ def pay_native(
 def test_a_stock_is_created_started_and_its_budget_funded(
     client: TestClient, merchant: MerchantKeys, app_runtime: Runtime
 ) -> None:
-    stock_id = running_stock(client, merchant)
+    body = stock_body(client, merchant)  # the same body twice: times from the clock differ by call
+    created = call(client, merchant, "POST", "/v3/marketing/favor/coupon-stocks", body)
+    stock_id = str(created.json()["stock_id"])
+    start = f"/v3/marketing/favor/stocks/{stock_id}/start"
+    assert call(client, merchant, "POST", start, {"stock_creator_mchid": merchant.mchid}).status_code == 200
     detail = call(
         client, merchant, "GET", f"/v3/marketing/favor/stocks/{stock_id}?stock_creator_mchid={merchant.mchid}"
     ).json()
@@ -61,7 +65,7 @@ def test_a_stock_is_created_started_and_its_budget_funded(
     }
     assert detail["coupon_use_rule"]["available_merchants"] == [merchant.mchid]
     assert budget(app_runtime, stock_id) == 900
-    again = call(client, merchant, "POST", "/v3/marketing/favor/coupon-stocks", stock_body(client, merchant))
+    again = call(client, merchant, "POST", "/v3/marketing/favor/coupon-stocks", body)
     assert again.json()["stock_id"] == stock_id  # the same out_request_no is the same stock
     listed = call(
         client,
