@@ -24,6 +24,7 @@ from yuanzi.identity import sandbox as identity_sandbox
 from yuanzi.identity import wx as identity_wx
 from yuanzi.pay import sandbox as pay_sandbox
 from yuanzi.pay import wx as pay_wx
+from yuanzi.search import routes as search_routes
 from yuanzi.settings import Settings
 from yuanzi.web import views as web_views
 
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(identity_wx.router)
     app.include_router(pay_wx.router)
     app.include_router(channels_routes.router)
+    app.include_router(search_routes.router)
     app.include_router(web_views.router)
     if settings.is_sandbox:
         app.include_router(sandbox.router)

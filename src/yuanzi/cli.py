@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from yuanzi.app import build_runtime, create_app
@@ -25,6 +25,7 @@ from yuanzi.core.observability import configure_logging
 from yuanzi.core.runtime import Runtime
 from yuanzi.identity import service as identity_service
 from yuanzi.pay import service as pay_service
+from yuanzi.search import service as search_service
 from yuanzi.settings import Mode, Settings
 
 cli = typer.Typer(
@@ -42,6 +43,8 @@ pay_cli.add_typer(ledger_cli, name="ledger")
 cli.add_typer(pay_cli, name="pay")
 channels_cli = typer.Typer(help="Channels (视频号).", no_args_is_help=True)
 cli.add_typer(channels_cli, name="channels")
+search_cli = typer.Typer(help="Search (搜一搜): the index, articles.", no_args_is_help=True)
+cli.add_typer(search_cli, name="search")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the SQLite file and media live.")]
@@ -272,6 +275,58 @@ def channels_simulate(
         f"tilt ×{1 + plan.original_boost:g}, floor share {plan.floor_share:.0%} · "
         f"cohort {scenario.cohort} users a page · Lorenz curves: {plot} · "
         f"total wall time {time.perf_counter() - started:.1f} s"
+    )
+
+
+@search_cli.command("rebuild")
+def search_rebuild(data_dir: DataDir = None) -> None:
+    """Index every searchable document again into a fresh index, swapped in when done."""
+    settings = _settings(data_dir=data_dir)
+    runtime = _migrated_runtime(settings)
+    index = search_service.open_index(settings.data_dir)
+    with Progress(*_progress_columns(), console=console) as progress:
+        task = progress.add_task("Indexing", total=None)
+
+        def step(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        count = search_service.rebuild(runtime.plain_uow, index, step)
+    console.print(f"[green]Indexed[/] {count:,} documents into {index.path}")
+
+
+@search_cli.command("import-articles")
+def search_import_articles(
+    folder: Annotated[Path, typer.Argument(help="Markdown or HTML files with YAML front matter.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Make the articles under FOLDER searchable (importing again replaces them)."""
+    settings = _settings(data_dir=data_dir)
+    runtime = _migrated_runtime(settings)
+    with console.status("Reading articles…") as status:
+        result = search_service.import_articles(
+            runtime.plain_uow, folder, lambda path: status.update(f"Reading {path.name}…")
+        )
+    index = search_service.open_index(settings.data_dir)
+    try:
+        with console.status("Indexing…"):
+            while index.sync(runtime.plain_uow):
+                pass
+    except search_service.IndexBusy:
+        console.print("The running server indexes them (it holds the index).")
+    for path, reason in result.failed:
+        console.print(f"[yellow]skipped[/] {path}: {reason}")
+    console.print(f"[green]Imported[/] {result.imported} articles ({len(result.failed)} skipped)")
+    if result.failed and not result.imported:
+        raise typer.Exit(1)
+
+
+def _progress_columns() -> tuple[Any, ...]:
+    return (
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
     )
 
 

@@ -14,6 +14,7 @@ from yuanzi.core.worker import Worker
 from yuanzi.identity import cards as identity_cards  # noqa: F401 - registers the miniprogram card
 from yuanzi.pay import cards as pay_cards  # noqa: F401 - registers the coupon card
 from yuanzi.pay import service as pay_service
+from yuanzi.search import service as search_service
 from yuanzi.settings import Settings
 
 
@@ -21,9 +22,14 @@ def subscribers() -> Subscribers:
     """Every component's event subscribers."""
     subs = Subscribers()
     pay_service.subscribe(subs)
+    search_service.subscribe(subs)
     return subs
 
 
 def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
     """Every component's background work while the server runs."""
-    return [*pay_service.workers(uow_factory), *channels_service.workers(uow_factory, settings)]
+    return [
+        *pay_service.workers(uow_factory),
+        *channels_service.workers(uow_factory, settings),
+        *search_service.workers(uow_factory, settings.data_dir),
+    ]

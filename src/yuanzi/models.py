@@ -6,5 +6,6 @@ from yuanzi.core.db import Base
 from yuanzi.identity import models as identity_models  # noqa: F401 - registers identity tables
 from yuanzi.pay import ledger as pay_ledger  # noqa: F401 - registers the ledger tables
 from yuanzi.pay import models as pay_models  # noqa: F401 - registers pay tables
+from yuanzi.search import models as search_models  # noqa: F401 - registers search tables
 
 metadata = Base.metadata

@@ -15,6 +15,7 @@ class CreatorCreated(Event):
     creator_id: int
     user_id: int
     name: str
+    bio: str = ""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -28,6 +29,8 @@ class PostPublished(Event):
     text: str
     topics: list[str]
     declared_original: bool
+    creator_name: str = ""
+    location: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

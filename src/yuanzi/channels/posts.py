@@ -100,7 +100,7 @@ def create_creator(*, uow: UnitOfWork, user_id: int, name: str, bio: str = "") -
             uow.session.add(row)
     except IntegrityError:
         raise Problem(409, "name_taken", f"the channel name {clean!r} is taken") from None
-    uow.publish(CreatorCreated(creator_id=row.id, user_id=user_id, name=clean))
+    uow.publish(CreatorCreated(creator_id=row.id, user_id=user_id, name=clean, bio=row.bio))
     return _creator_info(uow, row)
 
 
@@ -288,6 +288,8 @@ def publish(
             text=text,
             topics=topic_list,
             declared_original=declared_original,
+            creator_name=creator.name,
+            location=post.location,
         )
     )
     return post_info(uow, post)

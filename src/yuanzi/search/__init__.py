@@ -1,0 +1,1 @@
+"""Search (搜一搜): one Chinese search across every component."""

@@ -1,0 +1,91 @@
+"""Writing searchable documents: every write also logs a change for the index to apply."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import delete, select, update
+
+from yuanzi.core.errors import InvalidInput
+from yuanzi.core.uow import UnitOfWork
+from yuanzi.search.models import SearchChange, SearchDocument
+
+KINDS = ("post", "creator", "miniprogram", "article", "live", "merchant", "product", "service")
+TITLE_MAX, BODY_MAX = 256, 20_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Doc:
+    """What a component makes searchable."""
+
+    kind: str
+    key: str  # unique within the kind
+    title: str
+    body: str = ""
+    tags: tuple[str, ...] = ()
+    author: str = ""
+    url: str = ""
+    created_at: dt.datetime | None = None
+    popularity: float = 0.0
+    live: bool = False
+
+    @property
+    def doc_id(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+def upsert(uow: UnitOfWork, doc: Doc) -> None:
+    """Add or replace a document (by kind and key)."""
+    if doc.kind not in KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
+    now = uow.now()
+    row = uow.session.get(SearchDocument, doc.doc_id)
+    values = {
+        "kind": doc.kind,
+        "title": doc.title[:TITLE_MAX],
+        "body": doc.body[:BODY_MAX],
+        "tags": " ".join(doc.tags),
+        "author": doc.author[:128],
+        "url": doc.url[:512],
+        "popularity": doc.popularity,
+        "live": doc.live,
+        "updated_at": now,
+    }
+    if row is None:
+        uow.session.add(SearchDocument(doc_id=doc.doc_id, created_at=doc.created_at or now, **values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+        if doc.created_at is not None:
+            row.created_at = doc.created_at
+    uow.session.add(SearchChange(doc_id=doc.doc_id, changed_at=now))
+
+
+def remove(uow: UnitOfWork, doc_id: str) -> None:
+    """Take a document out of search (nothing happens if it is not there)."""
+    uow.session.execute(delete(SearchDocument).where(SearchDocument.doc_id == doc_id))
+    uow.session.add(SearchChange(doc_id=doc_id, changed_at=uow.now()))
+
+
+def add_popularity(uow: UnitOfWork, doc_id: str, by: float) -> None:
+    """Likes, views, sales: popularity feeds ranking (read from the table at query time, so the
+    index need not change)."""
+    uow.session.execute(
+        update(SearchDocument)
+        .where(SearchDocument.doc_id == doc_id)
+        .values(popularity=SearchDocument.popularity + by)
+    )
+
+
+def set_live(uow: UnitOfWork, doc_id: str, live: bool) -> None:
+    """A live room started or ended."""
+    uow.session.execute(update(SearchDocument).where(SearchDocument.doc_id == doc_id).values(live=live))
+
+
+def get(uow: UnitOfWork, doc_ids: list[str]) -> dict[str, SearchDocument]:
+    """Documents by id."""
+    if not doc_ids:
+        return {}
+    rows = uow.session.scalars(select(SearchDocument).where(SearchDocument.doc_id.in_(doc_ids)))
+    return {row.doc_id: row for row in rows}

@@ -1,0 +1,42 @@
+"""Search's tables: what is searchable (written by the subscribers, one row per document) and the
+log of changes the index applies in order. Only this component imports them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Float, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yuanzi.core.db import Base, BigIntPK, UTCDateTime
+
+
+class SearchDocument(Base):
+    """One searchable thing: a post, a creator, a mini program, an article…"""
+
+    __tablename__ = "search_documents"
+
+    doc_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # "<kind>:<id>"
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    title: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    tags: Mapped[str] = mapped_column(Text, nullable=False, default="")  # space separated
+    author: Mapped[str] = mapped_column(String(128), nullable=False, default="")
+    url: Mapped[str] = mapped_column(String(512), nullable=False, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    popularity: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    live: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_search_documents_kind", "kind"),)
+
+
+class SearchChange(Base):
+    """A document written or removed; the index applies changes in id order and remembers the
+    last one it applied, so a restart or a rebuild misses none."""
+
+    __tablename__ = "search_changes"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -1,0 +1,268 @@
+"""Search's public interface: search, suggest, the index's upkeep, and the subscribers and worker
+the platform runs. Other components make things searchable by publishing events (subscribers.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from yuanzi.core.errors import InvalidInput
+from yuanzi.core.events import Subscribers
+from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
+from yuanzi.core.worker import Worker
+from yuanzi.search import articles, documents, ranking, subscribers, text
+from yuanzi.search.documents import Doc
+from yuanzi.search.index import BATCH, IndexBusy, TantivyIndex
+
+SCOPES: dict[str, tuple[str, ...] | None] = {
+    "all": None,
+    "channels": ("post", "creator", "live"),
+    "miniprograms": ("miniprogram",),
+    "articles": ("article",),
+}
+QUERY_MAX = 100
+CANDIDATES = 200
+SNIPPET_CHARS = 80
+_indexes: dict[Path, TantivyIndex] = {}
+_indexes_lock = threading.Lock()
+
+__all__ = [
+    "SCOPES",
+    "Doc",
+    "Imported",
+    "IndexBusy",
+    "Result",
+    "Results",
+    "TantivyIndex",
+    "import_articles",
+    "index_dir",
+    "open_index",
+    "rebuild",
+    "search",
+    "subscribe",
+    "suggest",
+    "upsert",
+    "workers",
+]
+
+
+def index_dir(data_dir: Path) -> Path:
+    """Where the index lives: `<data_dir>/search`."""
+    return data_dir / "search"
+
+
+def open_index(data_dir: Path) -> TantivyIndex:
+    """This process's index for `data_dir` (one writer per process)."""
+    path = index_dir(data_dir).resolve()
+    with _indexes_lock:
+        if path not in _indexes:
+            _indexes[path] = TantivyIndex(path)
+        return _indexes[path]
+
+
+def subscribe(subs: Subscribers) -> None:
+    """Register Search's subscribers (what other components publish becomes searchable)."""
+    subscribers.subscribe(subs)
+
+
+def workers(uow_factory: UnitOfWorkFactory, data_dir: Path) -> list[Worker]:
+    """Keep the index in step with the documents table."""
+    index = open_index(data_dir)
+    return [Worker("search-index", lambda: index.sync(uow_factory), interval=1.0, batch=BATCH)]
+
+
+def upsert(*, uow: UnitOfWork, doc: Doc) -> None:
+    """Make something searchable directly (the article import; components publish events)."""
+    documents.upsert(uow, doc)
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """One hit as the API shows it."""
+
+    doc_id: str
+    kind: str
+    title_html: str
+    snippet_html: str
+    author: str
+    url: str
+    created_at: dt.datetime
+    live: bool
+    score: float
+    factors: dict[str, float]
+
+
+@dataclasses.dataclass(frozen=True)
+class Results:
+    """A page of results."""
+
+    query: str
+    scope: str
+    words: list[str]
+    results: list[Result]
+    next_cursor: str | None
+    pending: int  # changes not in the index yet
+
+    def groups(self) -> dict[str, list[Result]]:
+        """The page's results by kind, in the order kinds first appear."""
+        grouped: dict[str, list[Result]] = {}
+        for result in self.results:
+            grouped.setdefault(result.kind, []).append(result)
+        return grouped
+
+
+def _checked(query: str, scope: str, cursor: str | None, limit: int) -> tuple[str, int]:
+    clean = query.strip()
+    if not clean:
+        raise InvalidInput("the query is empty", field="q")
+    if len(clean) > QUERY_MAX:
+        raise InvalidInput(f"the query is over {QUERY_MAX} characters", field="q")
+    if scope not in SCOPES:
+        raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}", field="scope")
+    if not 1 <= limit <= 50:
+        raise InvalidInput("limit must be 1–50", field="limit")
+    if cursor is None:
+        return clean, 0
+    if not cursor.isdigit() or int(cursor) >= CANDIDATES:
+        raise InvalidInput("cursor is not one this search returned", field="cursor")
+    return clean, int(cursor)
+
+
+def search(
+    *,
+    uow: UnitOfWork,
+    index: TantivyIndex,
+    query: str,
+    scope: str = "all",
+    cursor: str | None = None,
+    limit: int = 20,
+) -> Results:
+    """Everything public that contains every word of `query` (as a word, characters or pinyin),
+    ranked; `cursor` continues a previous page."""
+    clean, offset = _checked(query, scope, cursor, limit)
+    words = text.words_for_query(clean)
+    kinds = SCOPES[scope]
+    hits = index.search(words, list(kinds) if kinds else None, CANDIDATES)
+    rows = documents.get(uow, [h.doc_id for h in hits])
+    now = uow.now()
+    scored = sorted(
+        (ranking.score(rows[h.doc_id], h.score, now) for h in hits if h.doc_id in rows),
+        key=lambda s: (-s.score, s.doc.doc_id),
+    )
+    page = scored[offset : offset + limit]
+    more = offset + limit < len(scored)
+    return Results(
+        query=clean,
+        scope=scope,
+        words=words,
+        results=[_result(s, words) for s in page],
+        next_cursor=str(offset + limit) if more else None,
+        pending=index.pending(uow),
+    )
+
+
+def _result(scored: ranking.Scored, words: list[str]) -> Result:
+    doc = scored.doc
+    return Result(
+        doc_id=doc.doc_id,
+        kind=doc.kind,
+        title_html=highlight(doc.title, words, len(doc.title) + 1),
+        snippet_html=highlight(doc.body, words, SNIPPET_CHARS),
+        author=doc.author,
+        url=doc.url,
+        created_at=doc.created_at,
+        live=doc.live,
+        score=scored.score,
+        factors=scored.factors,
+    )
+
+
+def highlight(value: str, words: list[str], width: int) -> str:
+    """`value` (HTML-escaped) around the first query word, each word wrapped in <em>."""
+    if not value:
+        return ""
+    folded = text.normalise(value)
+    terms = sorted({w for w in words if w}, key=len, reverse=True)
+    first = min((folded.find(w) for w in terms if w in folded), default=0)
+    start = max(0, first - width // 4) if len(value) > width else 0
+    window = value[start : start + width]
+    window_folded = folded[start : start + width]
+    if not terms:
+        return html.escape(window)
+    pattern = re.compile("|".join(re.escape(w) for w in terms))
+    out, last = [], 0
+    # Normalising keeps lengths for CJK and ASCII text, so matches in the folded window map back.
+    for match in pattern.finditer(window_folded) if len(window_folded) == len(window) else ():
+        out.append(html.escape(window[last : match.start()]))
+        out.append(f"<em>{html.escape(window[match.start() : match.end()])}</em>")
+        last = match.end()
+    out.append(html.escape(window[last:]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(value) else ""
+    return prefix + "".join(out) + suffix
+
+
+def suggest(*, uow: UnitOfWork, index: TantivyIndex, prefix: str, limit: int = 8) -> list[str]:
+    """Titles and names completing what was typed so far (characters, pinyin or initials)."""
+    clean = prefix.strip()
+    if not clean or len(clean) > QUERY_MAX:
+        return []
+    words = text.words_for_query(clean)
+    if not words:
+        return []
+    *whole, last = words
+    field = "pinyin" if text.is_latin(last) else "title"
+    completions = index.terms_with_prefix(field, last, limit=20) or [last]
+    seen: dict[str, None] = {}
+    for completion in completions:
+        hits = index.search([*whole, completion], None, limit)
+        rows = documents.get(uow, [h.doc_id for h in hits])
+        for hit in hits:
+            if hit.doc_id in rows and rows[hit.doc_id].title:
+                seen.setdefault(rows[hit.doc_id].title, None)
+        if len(seen) >= limit:
+            break
+    return list(seen)[:limit]
+
+
+@dataclasses.dataclass(frozen=True)
+class Imported:
+    """What an article import did."""
+
+    imported: int
+    failed: list[tuple[Path, str]]
+
+
+def import_articles(
+    uow_factory: UnitOfWorkFactory, folder: Path, progress: Callable[[Path], Any] | None = None
+) -> Imported:
+    """Index every Markdown or HTML article under `folder` (again: replacing, not duplicating)."""
+    if not folder.is_dir():
+        raise InvalidInput(f"{folder} is not a directory", field="path")
+    imported, failed = 0, []
+    with uow_factory() as uow:
+        for path, doc in articles.read_dir(folder):
+            if isinstance(doc, InvalidInput):
+                failed.append((path, doc.detail))
+            else:
+                documents.upsert(uow, doc)
+                imported += 1
+            if progress is not None:
+                progress(path)
+        uow.commit()
+    return Imported(imported, failed)
+
+
+def rebuild(
+    uow_factory: UnitOfWorkFactory, index: TantivyIndex, progress: Callable[[int, int], Any] | None = None
+) -> int:
+    """Index every document again, into a fresh index that replaces the old one when done (which
+    answers queries meanwhile); returns how many documents were indexed."""
+    return index.rebuild(uow_factory, progress)

@@ -1,0 +1,161 @@
+"""Search through the API: what Channels and identity publish becomes searchable by sub-words,
+pinyin and initials, ranked, scoped, paged, suggested; deletions leave; bad input is refused."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from tests.channels.test_feeds import as_user, channel
+from tests.identity.helpers import make_app
+from yuanzi.core.events import Subscribers
+from yuanzi.core.runtime import Runtime
+from yuanzi.search import service as search_service
+from yuanzi.settings import Settings
+
+
+@pytest.fixture
+def indexed(subscribers: Subscribers, app_runtime: Runtime, settings: Settings) -> Any:
+    """Search's subscribers registered; calling the result delivers events and syncs the index."""
+    search_service.subscribe(subscribers)
+    index = search_service.open_index(settings.data_dir)
+
+    def sync() -> None:
+        app_runtime.drain_events()
+        while index.sync(app_runtime.plain_uow):
+            pass
+
+    return sync
+
+
+def _text_post(client: TestClient, user: int, text: str, seed: int) -> int:
+    data = io.BytesIO()
+    Image.new("RGB", (64, 48), (seed * 40 % 256, 90, 160)).save(data, "PNG")
+    response = client.post(
+        "/api/channels/posts",
+        data={"text": text},
+        files=[("images", ("p.png", data.getvalue(), "image/png"))],
+        headers=as_user(user),
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["post_id"])
+
+
+def search(client: TestClient, q: str, **params: Any) -> dict[str, Any]:
+    response = client.get("/api/search", params={"q": q, **params})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def ids(found: dict[str, Any]) -> list[str]:
+    return [r["doc_id"] for r in found["results"]]
+
+
+def test_a_post_is_found_by_a_two_character_sub_word(client: TestClient, indexed: Any) -> None:
+    user, _ = channel(client, "银行观察")
+    bank = _text_post(client, user, "今天去了中国农业发展银行办事", 1)
+    other = _text_post(client, user, "安装简单的书架", 2)
+    indexed()
+    assert ids(search(client, "农业")) == [f"post:{bank}"]
+    assert ids(search(client, "简单")) == [f"post:{other}"]
+    assert ids(search(client, "展银")) == [f"post:{bank}"]  # a pair jieba never cuts out
+    assert ids(search(client, "農業")) == [f"post:{bank}"]  # traditional characters
+    hit = search(client, "农业")["results"][0]
+    assert "<em>农业</em>" in hit["snippet_html"]
+    assert hit["url"] == f"/channels/posts/{bank}"
+    assert hit["author"] == "银行观察"
+
+
+def test_a_creator_is_found_by_pinyin_and_initials(client: TestClient, indexed: Any) -> None:
+    _, creator_id = channel(client, "伟哥做饭")
+    channel(client, "娜娜去旅行")
+    indexed()
+    for query in ("wgzf", "weigezuofan", "wei ge", "伟哥", "WGZF"):
+        assert f"creator:{creator_id}" in ids(search(client, query)), query
+    assert ids(search(client, "wgzf", scope="miniprograms")) == []
+
+
+def test_mini_programs_and_scopes(client: TestClient, indexed: Any) -> None:
+    app = make_app(client, name="咖啡点单")
+    make_app(client, type="official", name="咖啡新闻")  # not a mini program: not indexed
+    user, _ = channel(client, "咖啡日记")
+    post_id = _text_post(client, user, "手冲咖啡的三个步骤", 3)
+    indexed()
+    everything = search(client, "咖啡")
+    assert set(ids(everything)) >= {f"miniprogram:{app['appid']}", f"post:{post_id}"}
+    assert all(r["kind"] != "official" for r in everything["results"])
+    assert ids(search(client, "咖啡", scope="miniprograms")) == [f"miniprogram:{app['appid']}"]
+    assert f"miniprogram:{app['appid']}" not in ids(search(client, "咖啡", scope="channels"))
+
+
+def test_deleted_posts_leave_and_popular_posts_rank_higher(client: TestClient, indexed: Any) -> None:
+    user, _ = channel(client, "猫咪频道")
+    first = _text_post(client, user, "橘猫的午睡", 4)
+    second = _text_post(client, user, "橘猫的早餐", 5)
+    fan = channel(client, "粉丝")[0]
+    client.put(f"/api/channels/posts/{first}/like", headers=as_user(fan))
+    client.put(f"/api/channels/posts/{first}/recommend", headers=as_user(fan))
+    indexed()
+    found = search(client, "橘猫", explain="true")
+    assert ids(found)[:2] == [f"post:{first}", f"post:{second}"]
+    factors = found["results"][0]["factors"]
+    assert set(factors) == {"bm25", "freshness", "popularity", "type", "live"}
+    assert factors["popularity"] > found["results"][1]["factors"]["popularity"]
+    client.delete(f"/api/channels/posts/{first}", headers=as_user(user))
+    indexed()
+    assert ids(search(client, "橘猫")) == [f"post:{second}"]
+
+
+def test_pages_follow_the_cursor(client: TestClient, indexed: Any) -> None:
+    user, _ = channel(client, "翻页")
+    posted = {f"post:{_text_post(client, user, f'分页测试 第{i}条', 10 + i)}" for i in range(5)}
+    indexed()
+    first = search(client, "分页", limit=3)
+    rest = search(client, "分页", limit=3, cursor=first["next_cursor"])
+    assert rest["next_cursor"] is None
+    assert set(ids(first)) | set(ids(rest)) == posted
+    assert not set(ids(first)) & set(ids(rest))
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"q": ""}, "q"),
+        ({"q": "   "}, "q"),
+        ({"q": "长" * 101}, "q"),
+        ({"q": "咖啡", "scope": "chats"}, "scope"),
+        ({"q": "咖啡", "cursor": "abc"}, "cursor"),
+        ({"q": "咖啡", "limit": 0}, "limit"),
+    ],
+)
+def test_bad_queries_are_refused_clearly(client: TestClient, params: dict[str, Any], field: str) -> None:
+    response = client.get("/api/search", params=params)
+    assert response.status_code == 422
+    assert response.json()["field"] == field
+
+
+def test_syntax_characters_and_emoji_are_just_text(client: TestClient, indexed: Any) -> None:
+    user, _ = channel(client, "符号")
+    post_id = _text_post(client, user, "C++ 入门 (第一课) 😀", 20)
+    indexed()
+    for query in ('title:"x" AND', "(*)", "😀", "入门 OR", "c++"):
+        response = client.get("/api/search", params={"q": query})
+        assert response.status_code == 200, query
+    assert ids(search(client, "入门 (第一课)")) == [f"post:{post_id}"]
+
+
+def test_suggestions_complete_characters_and_pinyin(client: TestClient, indexed: Any) -> None:
+    channel(client, "视频号助手")
+    user, _ = channel(client, "旅行家")
+    _text_post(client, user, "视频剪辑入门", 30)
+    indexed()
+    typed = client.get("/api/search/suggest", params={"q": "视频"}).json()["suggestions"]
+    assert "视频号助手" in typed
+    assert "视频剪辑入门" in typed
+    assert "视频号助手" in client.get("/api/search/suggest", params={"q": "sph"}).json()["suggestions"]
+    assert "旅行家" in client.get("/api/search/suggest", params={"q": "lvx"}).json()["suggestions"]
+    assert client.get("/api/search/suggest", params={"q": ""}).json()["suggestions"] == []
