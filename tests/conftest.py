@@ -31,6 +31,7 @@ from yuanzi.core.events import Subscribers
 from yuanzi.core.runtime import Runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.models import metadata
+from yuanzi.search import service as search_service
 from yuanzi.settings import Mode, Settings
 
 PG_SERVER = os.environ.get("YUANZI_TEST_PG_SERVER", "postgresql://postgres@127.0.0.1:5432/test")
@@ -176,3 +177,17 @@ def running_server(settings: Settings, engine: Engine, subscribers: Subscribers)
     runtime = Runtime(engine=engine, clock=SandboxClock(engine), subscribers=subscribers, deliver=True)
     with serve_in_thread(create_app(settings, runtime=runtime)) as base:
         yield base
+
+
+@pytest.fixture
+def indexed(subscribers: Subscribers, app_runtime: Runtime, settings: Settings) -> Any:
+    """Search's subscribers registered; calling the result delivers events and syncs the index."""
+    search_service.subscribe(subscribers)
+    index = search_service.open_index(settings.data_dir)
+
+    def sync() -> None:
+        app_runtime.drain_events()
+        while index.sync(app_runtime.plain_uow):
+            pass
+
+    return sync

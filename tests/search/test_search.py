@@ -3,46 +3,14 @@ pinyin and initials, ranked, scoped, paged, suggested; deletions leave; bad inpu
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from PIL import Image
 
 from tests.channels.test_feeds import as_user, channel
 from tests.identity.helpers import make_app
-from yuanzi.core.events import Subscribers
-from yuanzi.core.runtime import Runtime
-from yuanzi.search import service as search_service
-from yuanzi.settings import Settings
-
-
-@pytest.fixture
-def indexed(subscribers: Subscribers, app_runtime: Runtime, settings: Settings) -> Any:
-    """Search's subscribers registered; calling the result delivers events and syncs the index."""
-    search_service.subscribe(subscribers)
-    index = search_service.open_index(settings.data_dir)
-
-    def sync() -> None:
-        app_runtime.drain_events()
-        while index.sync(app_runtime.plain_uow):
-            pass
-
-    return sync
-
-
-def _text_post(client: TestClient, user: int, text: str, seed: int) -> int:
-    data = io.BytesIO()
-    Image.new("RGB", (64, 48), (seed * 40 % 256, 90, 160)).save(data, "PNG")
-    response = client.post(
-        "/api/channels/posts",
-        data={"text": text},
-        files=[("images", ("p.png", data.getvalue(), "image/png"))],
-        headers=as_user(user),
-    )
-    assert response.status_code == 201, response.text
-    return int(response.json()["post_id"])
+from tests.search.helpers import text_post
 
 
 def search(client: TestClient, q: str, **params: Any) -> dict[str, Any]:
@@ -57,8 +25,8 @@ def ids(found: dict[str, Any]) -> list[str]:
 
 def test_a_post_is_found_by_a_two_character_sub_word(client: TestClient, indexed: Any) -> None:
     user, _ = channel(client, "银行观察")
-    bank = _text_post(client, user, "今天去了中国农业发展银行办事", 1)
-    other = _text_post(client, user, "安装简单的书架", 2)
+    bank = text_post(client, user, "今天去了中国农业发展银行办事", 1)
+    other = text_post(client, user, "安装简单的书架", 2)
     indexed()
     assert ids(search(client, "农业")) == [f"post:{bank}"]
     assert ids(search(client, "简单")) == [f"post:{other}"]
@@ -83,7 +51,7 @@ def test_mini_programs_and_scopes(client: TestClient, indexed: Any) -> None:
     app = make_app(client, name="咖啡点单")
     make_app(client, type="official", name="咖啡新闻")  # not a mini program: not indexed
     user, _ = channel(client, "咖啡日记")
-    post_id = _text_post(client, user, "手冲咖啡的三个步骤", 3)
+    post_id = text_post(client, user, "手冲咖啡的三个步骤", 3)
     indexed()
     everything = search(client, "咖啡")
     assert set(ids(everything)) >= {f"miniprogram:{app['appid']}", f"post:{post_id}"}
@@ -94,8 +62,8 @@ def test_mini_programs_and_scopes(client: TestClient, indexed: Any) -> None:
 
 def test_deleted_posts_leave_and_popular_posts_rank_higher(client: TestClient, indexed: Any) -> None:
     user, _ = channel(client, "猫咪频道")
-    first = _text_post(client, user, "橘猫的午睡", 4)
-    second = _text_post(client, user, "橘猫的早餐", 5)
+    first = text_post(client, user, "橘猫的午睡", 4)
+    second = text_post(client, user, "橘猫的早餐", 5)
     fan = channel(client, "粉丝")[0]
     client.put(f"/api/channels/posts/{first}/like", headers=as_user(fan))
     client.put(f"/api/channels/posts/{first}/recommend", headers=as_user(fan))
@@ -112,7 +80,7 @@ def test_deleted_posts_leave_and_popular_posts_rank_higher(client: TestClient, i
 
 def test_pages_follow_the_cursor(client: TestClient, indexed: Any) -> None:
     user, _ = channel(client, "翻页")
-    posted = {f"post:{_text_post(client, user, f'分页测试 第{i}条', 10 + i)}" for i in range(5)}
+    posted = {f"post:{text_post(client, user, f'分页测试 第{i}条', 10 + i)}" for i in range(5)}
     indexed()
     first = search(client, "分页", limit=3)
     rest = search(client, "分页", limit=3, cursor=first["next_cursor"])
@@ -140,7 +108,7 @@ def test_bad_queries_are_refused_clearly(client: TestClient, params: dict[str, A
 
 def test_syntax_characters_and_emoji_are_just_text(client: TestClient, indexed: Any) -> None:
     user, _ = channel(client, "符号")
-    post_id = _text_post(client, user, "C++ 入门 (第一课) 😀", 20)
+    post_id = text_post(client, user, "C++ 入门 (第一课) 😀", 20)
     indexed()
     for query in ('title:"x" AND', "(*)", "😀", "入门 OR", "c++"):
         response = client.get("/api/search", params={"q": query})
@@ -151,7 +119,7 @@ def test_syntax_characters_and_emoji_are_just_text(client: TestClient, indexed: 
 def test_suggestions_complete_characters_and_pinyin(client: TestClient, indexed: Any) -> None:
     channel(client, "视频号助手")
     user, _ = channel(client, "旅行家")
-    _text_post(client, user, "视频剪辑入门", 30)
+    text_post(client, user, "视频剪辑入门", 30)
     indexed()
     typed = client.get("/api/search/suggest", params={"q": "视频"}).json()["suggestions"]
     assert "视频号助手" in typed

@@ -40,8 +40,9 @@ def test_discover_lists_channels_mini_programs_and_marks_the_rest_coming_soon(cl
     assert "News Account" not in text
     for zh, en in (("视频号", "Channels"), ("直播", "Live"), ("搜一搜", "Search")):
         assert f'{zh} <span class="en">{en}</span>' in text
-    assert text.count("即将推出") == 2  # Live and Search; Channels opens
+    assert text.count("即将推出") == 1  # Live; Channels and Search open
     assert 'href="/channels"' in text
+    assert 'href="/search"' in text
     assert text.index("视频号") < text.index("直播") < text.index("Coffee Shop") < text.index("搜一搜")
 
 

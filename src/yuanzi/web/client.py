@@ -23,7 +23,6 @@ USERS_SHOWN = 50
 
 DISCOVER_SOON = [
     ("live", "直播", "Live", "Live rooms and live commerce"),
-    ("search", "搜一搜", "Search", "Search across content, mini programs and services"),
 ]
 
 
