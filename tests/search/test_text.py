@@ -38,3 +38,5 @@ def test_pinyin_has_syllables_joined_and_initials_for_every_reading() -> None:
     assert {"shipinhao", "sph", "chongqing", "cq", "shi", "pin", "hao"} <= tokens
     assert {"shipinxiao", "spx"} <= tokens  # 号 is also read xiao
     assert text.pinyin_tokens("hello") == []
+    text.add_words(["视频号剪辑课"])  # a name kept whole still yields the initials of its parts
+    assert {"sphjjk", "sph", "jj"} <= set(text.pinyin_tokens("视频号剪辑课"))

@@ -110,8 +110,8 @@ def pinyin_tokens(text: str) -> list[str]:
     """Pinyin of a title or name: syllables, joined syllables and initials, for each reading."""
     tokens: dict[str, None] = {}
     runs = _CJK.findall(normalise(text))
-    # The whole run and each of its words: "sph" finds 视频号 inside 重庆视频号 too.
-    pieces = runs + [w for r in runs for w in _split(r, search=False) if len(w) > 1]
+    # The whole run and the words inside it: "sph" finds 视频号 inside 重庆视频号 and 视频号剪辑课.
+    pieces = runs + [w for r in runs for w in _split(r, search=True) if len(w) > 1]
     for piece in pieces:
         readings = pinyin(piece, style=Style.NORMAL, heteronym=True, errors="ignore")
         choices = [sorted(set(r)) for r in readings if r]
