@@ -179,11 +179,17 @@ def running_server(settings: Settings, engine: Engine, subscribers: Subscribers)
         yield base
 
 
-@pytest.fixture
-def indexed(subscribers: Subscribers, app_runtime: Runtime, settings: Settings) -> Any:
-    """Search's subscribers registered; calling the result delivers events and syncs the index."""
+@pytest.fixture(params=search_service.BACKENDS)
+def indexed(
+    request: pytest.FixtureRequest, subscribers: Subscribers, app_runtime: Runtime, settings: Settings
+) -> Any:
+    """Search's subscribers registered, on each backend in turn (PostgreSQL's only on PostgreSQL);
+    calling the result delivers events and syncs the index."""
+    if request.param == "postgresql" and app_runtime.engine.dialect.name != "postgresql":
+        pytest.skip("the PostgreSQL search backend runs in the PostgreSQL pass")
+    settings.search_backend = request.param
     search_service.subscribe(subscribers)
-    index = search_service.open_index(settings.data_dir)
+    index = search_service.open_index(settings)
 
     def sync() -> None:
         app_runtime.drain_events()

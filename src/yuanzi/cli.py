@@ -283,7 +283,7 @@ def search_rebuild(data_dir: DataDir = None) -> None:
     """Index every searchable document again into a fresh index, swapped in when done."""
     settings = _settings(data_dir=data_dir)
     runtime = _migrated_runtime(settings)
-    index = search_service.open_index(settings.data_dir)
+    index = search_service.open_index(settings)
     with Progress(*_progress_columns(), console=console) as progress:
         task = progress.add_task("Indexing", total=None)
 
@@ -306,7 +306,7 @@ def search_import_articles(
         result = search_service.import_articles(
             runtime.plain_uow, folder, lambda path: status.update(f"Reading {path.name}…")
         )
-    index = search_service.open_index(settings.data_dir)
+    index = search_service.open_index(settings)
     try:
         with console.status("Indexing…"):
             while index.sync(runtime.plain_uow):

@@ -31,5 +31,5 @@ def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
     return [
         *pay_service.workers(uow_factory),
         *channels_service.workers(uow_factory, settings),
-        *search_service.workers(uow_factory, settings.data_dir),
+        *search_service.workers(uow_factory, settings),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,9 @@ class Settings(BaseSettings):
     channels_income_pool_fen: int = Field(default=1_000_000, ge=0, le=10**12)
     channels_income_min_view_ms: int = Field(default=3_000, ge=0)
     channels_income_min_creator_watch_ms: int = Field(default=60_000, ge=0)
+    # Search's index: "tantivy" (in the data dir, one process) or "postgresql" (shared; needs a
+    # PostgreSQL database_url).
+    search_backend: Literal["tantivy", "postgresql"] = "tantivy"
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -12,8 +12,10 @@ from typer.testing import CliRunner
 
 from yuanzi.cli import cli
 from yuanzi.core.errors import InvalidInput
+from yuanzi.core.runtime import Runtime
 from yuanzi.search import articles
 from yuanzi.search import service as search_service
+from yuanzi.settings import Settings
 
 runner = CliRunner()
 
@@ -93,20 +95,25 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str, engi
     return tmp_path / "data"
 
 
-def test_import_articles_then_search_and_rebuild(env: Path, export: Path) -> None:
+def test_import_articles_then_search_and_rebuild(env: Path, export: Path, runtime: Runtime) -> None:
     first = runner.invoke(cli, ["search", "import-articles", str(export)])
     assert first.exit_code == 0, first.output
     assert "Imported 2 articles (2 skipped)" in first.output
     assert "broken.md" in first.output
     again = runner.invoke(cli, ["search", "import-articles", str(export)])
     assert "Imported 2 articles" in again.output
-    index = search_service.open_index(env)
-    assert [h.doc_id for h in index.search(["直播"], ["article"], 10)] == ["article:live"]
-    assert [h.doc_id for h in index.search(["手冲"], None, 10)] == ["article:2026/coffee"]
+    index = search_service.open_index(Settings())
+
+    def found(words: list[str], kinds: list[str] | None = None) -> list[str]:
+        with runtime.read_uow() as uow:
+            return [h.doc_id for h in index.search(uow, words, kinds, 10)]
+
+    assert found(["直播"], ["article"]) == ["article:live"]
+    assert found(["手冲"]) == ["article:2026/coffee"]
     rebuilt = runner.invoke(cli, ["search", "rebuild"])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "Indexed 2 documents" in rebuilt.output
-    assert [h.doc_id for h in index.search(["视频号"], None, 10)] == ["article:live"]
+    assert found(["视频号"]) == ["article:live"]
     missing = runner.invoke(cli, ["search", "import-articles", str(export / "nope")])
     assert isinstance(missing.exception, InvalidInput)  # main() prints it and exits 2
     assert "is not a directory" in str(missing.exception)

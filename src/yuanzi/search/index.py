@@ -190,7 +190,7 @@ class TantivyIndex:
             shutil.rmtree(old, ignore_errors=True)
         return done
 
-    def search(self, words: list[str], kinds: list[str] | None, limit: int) -> list[Hit]:
+    def search(self, uow: UnitOfWork, words: list[str], kinds: list[str] | None, limit: int) -> list[Hit]:
         """Documents containing every query word — as a word, as character grams, or as pinyin —
         best BM25 first."""
         if not words:
@@ -220,7 +220,16 @@ class TantivyIndex:
             options.append(term("pinyin", word))
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in options])
 
-    def terms_with_prefix(self, field: str, prefix: str, limit: int) -> list[str]:
-        """Indexed terms of `field` starting with `prefix`, the most common first (suggestions)."""
+    def prefix_search(self, uow: UnitOfWork, whole: list[str], prefix: str, limit: int) -> list[Hit]:
+        """Documents with every word of `whole` and a title word (or pinyin) starting with `prefix`:
+        the index's most common completions of `prefix`, each searched in turn."""
+        field = "pinyin" if text.is_latin(prefix) else "title"
         searcher = self._index.searcher()
-        return [str(term) for term, _ in searcher.terms_with_prefix(field, prefix, limit=limit)]
+        completions = [str(t) for t, _ in searcher.terms_with_prefix(field, prefix, limit=20)] or [prefix]
+        hits: dict[str, Hit] = {}
+        for completion in completions:
+            for hit in self.search(uow, [*whole, completion], None, limit):
+                hits.setdefault(hit.doc_id, hit)
+            if len(hits) >= limit:
+                break
+        return list(hits.values())[:limit]

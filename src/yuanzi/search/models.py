@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Float, Index, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, Index, String, Text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuanzi.core.db import Base, BigIntPK, UTCDateTime
@@ -40,3 +41,27 @@ class SearchChange(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     doc_id: Mapped[str] = mapped_column(String(64), nullable=False)
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class SearchTerms(Base):
+    """The PostgreSQL backend's index: each document's tokens as a weighted tsvector (GIN-indexed).
+    Unused on SQLite (where the column is plain text and has no index)."""
+
+    __tablename__ = "search_terms"
+
+    doc_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    tsv: Mapped[str] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=False)
+
+    __table_args__ = (
+        Index("ix_search_terms_tsv", "tsv", postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
+
+
+class SearchIndexState(Base):
+    """How far a shared index (the PostgreSQL backend) has applied the change log."""
+
+    __tablename__ = "search_index_state"
+
+    backend: Mapped[str] = mapped_column(String(16), primary_key=True)
+    applied: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)

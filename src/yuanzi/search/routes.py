@@ -12,8 +12,8 @@ from yuanzi.search import service as search_service
 router = APIRouter(prefix="/api/search", tags=["search"])
 
 
-def _index(request: Request) -> search_service.TantivyIndex:
-    return search_service.open_index(request.app.state.settings.data_dir)
+def _index(request: Request) -> search_service.Index:
+    return search_service.open_index(request.app.state.settings)
 
 
 @router.get("")

@@ -11,7 +11,7 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from yuanzi.core.errors import InvalidInput
 from yuanzi.core.events import Subscribers
@@ -19,7 +19,9 @@ from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.search import articles, documents, ranking, subscribers, text
 from yuanzi.search.documents import Doc
-from yuanzi.search.index import BATCH, IndexBusy, TantivyIndex
+from yuanzi.search.index import BATCH, Hit, IndexBusy, TantivyIndex
+from yuanzi.search.pg_index import PostgresIndex
+from yuanzi.settings import Settings
 
 SCOPES: dict[str, tuple[str, ...] | None] = {
     "all": None,
@@ -30,6 +32,7 @@ SCOPES: dict[str, tuple[str, ...] | None] = {
 QUERY_MAX = 100
 CANDIDATES = 200
 SNIPPET_CHARS = 80
+BACKENDS = ("tantivy", "postgresql")
 _indexes: dict[Path, TantivyIndex] = {}
 _indexes_lock = threading.Lock()
 
@@ -37,6 +40,7 @@ __all__ = [
     "SCOPES",
     "Doc",
     "Imported",
+    "Index",
     "IndexBusy",
     "Result",
     "Results",
@@ -58,9 +62,28 @@ def index_dir(data_dir: Path) -> Path:
     return data_dir / "search"
 
 
-def open_index(data_dir: Path) -> TantivyIndex:
-    """This process's index for `data_dir` (one writer per process)."""
-    path = index_dir(data_dir).resolve()
+class Index(Protocol):
+    """What both backends do (index.TantivyIndex, pg_index.PostgresIndex)."""
+
+    path: Any
+
+    def sync(self, uow_factory: UnitOfWorkFactory) -> int: ...
+    def pending(self, uow: UnitOfWork) -> int: ...
+    def search(self, uow: UnitOfWork, words: list[str], kinds: list[str] | None, limit: int) -> list[Hit]: ...
+    def prefix_search(self, uow: UnitOfWork, whole: list[str], prefix: str, limit: int) -> list[Hit]: ...
+    def rebuild(
+        self, uow_factory: UnitOfWorkFactory, progress: Callable[[int, int], Any] | None = None
+    ) -> int: ...
+
+
+def open_index(settings: Settings) -> Index:
+    """The index `settings` choose: Tantivy in the data dir (this process's, one writer per
+    process) or PostgreSQL (shared by every process on the database)."""
+    if settings.search_backend == "postgresql":
+        if not settings.sqlalchemy_url.startswith("postgresql"):
+            raise ValueError("YUANZI_SEARCH_BACKEND=postgresql needs a PostgreSQL YUANZI_DATABASE_URL")
+        return PostgresIndex()
+    path = index_dir(settings.data_dir).resolve()
     with _indexes_lock:
         if path not in _indexes:
             _indexes[path] = TantivyIndex(path)
@@ -72,9 +95,9 @@ def subscribe(subs: Subscribers) -> None:
     subscribers.subscribe(subs)
 
 
-def workers(uow_factory: UnitOfWorkFactory, data_dir: Path) -> list[Worker]:
+def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
     """Keep the index in step with the documents table."""
-    index = open_index(data_dir)
+    index = open_index(settings)
     return [Worker("search-index", lambda: index.sync(uow_factory), interval=1.0, batch=BATCH)]
 
 
@@ -138,7 +161,7 @@ def _checked(query: str, scope: str, cursor: str | None, limit: int) -> tuple[st
 def search(
     *,
     uow: UnitOfWork,
-    index: TantivyIndex,
+    index: Index,
     query: str,
     scope: str = "all",
     cursor: str | None = None,
@@ -149,7 +172,7 @@ def search(
     clean, offset = _checked(query, scope, cursor, limit)
     words = text.words_for_query(clean)
     kinds = SCOPES[scope]
-    hits = index.search(words, list(kinds) if kinds else None, CANDIDATES)
+    hits = index.search(uow, words, list(kinds) if kinds else None, CANDIDATES)
     rows = documents.get(uow, [h.doc_id for h in hits])
     now = uow.now()
     scored = sorted(
@@ -209,7 +232,7 @@ def highlight(value: str, words: list[str], width: int) -> str:
     return prefix + "".join(out) + suffix
 
 
-def suggest(*, uow: UnitOfWork, index: TantivyIndex, prefix: str, limit: int = 8) -> list[str]:
+def suggest(*, uow: UnitOfWork, index: Index, prefix: str, limit: int = 8) -> list[str]:
     """Titles and names completing what was typed so far (characters, pinyin or initials)."""
     clean = prefix.strip()
     if not clean or len(clean) > QUERY_MAX:
@@ -218,18 +241,10 @@ def suggest(*, uow: UnitOfWork, index: TantivyIndex, prefix: str, limit: int = 8
     if not words:
         return []
     *whole, last = words
-    field = "pinyin" if text.is_latin(last) else "title"
-    completions = index.terms_with_prefix(field, last, limit=20) or [last]
-    seen: dict[str, None] = {}
-    for completion in completions:
-        hits = index.search([*whole, completion], None, limit)
-        rows = documents.get(uow, [h.doc_id for h in hits])
-        for hit in hits:
-            if hit.doc_id in rows and rows[hit.doc_id].title:
-                seen.setdefault(rows[hit.doc_id].title, None)
-        if len(seen) >= limit:
-            break
-    return list(seen)[:limit]
+    hits = index.prefix_search(uow, whole, last, limit * 2)
+    rows = documents.get(uow, [h.doc_id for h in hits])
+    titles = dict.fromkeys(rows[h.doc_id].title for h in hits if h.doc_id in rows and rows[h.doc_id].title)
+    return list(titles)[:limit]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -261,7 +276,7 @@ def import_articles(
 
 
 def rebuild(
-    uow_factory: UnitOfWorkFactory, index: TantivyIndex, progress: Callable[[int, int], Any] | None = None
+    uow_factory: UnitOfWorkFactory, index: Index, progress: Callable[[int, int], Any] | None = None
 ) -> int:
     """Index every document again, into a fresh index that replaces the old one when done (which
     answers queries meanwhile); returns how many documents were indexed."""

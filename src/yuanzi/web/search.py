@@ -34,7 +34,7 @@ SCOPE_NAMES = {
 @router.get("", response_class=HTMLResponse, response_model=None)
 def search_page(request: Request, q: str = "", scope: str = "all", cursor: str | None = None) -> Response:
     """The search page; with `q`, its results."""
-    index = search_service.open_index(settings(request).data_dir)
+    index = search_service.open_index(settings(request))
     with runtime(request).read_uow() as uow:
         user = current_user(request, uow)
         if user is None:
@@ -61,7 +61,7 @@ def search_page(request: Request, q: str = "", scope: str = "all", cursor: str |
 @router.get("/suggest", response_class=HTMLResponse, response_model=None)
 def suggestions(request: Request, q: str = "", scope: str = "all") -> Response:
     """The suggestion list under the box (an htmx fragment)."""
-    index = search_service.open_index(settings(request).data_dir)
+    index = search_service.open_index(settings(request))
     with runtime(request).read_uow() as uow:
         if current_user(request, uow) is None:
             return HTMLResponse("", status_code=401)
