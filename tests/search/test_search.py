@@ -60,6 +60,18 @@ def test_mini_programs_and_scopes(client: TestClient, indexed: Any) -> None:
     assert f"miniprogram:{app['appid']}" not in ids(search(client, "咖啡", scope="channels"))
 
 
+def test_merchants_are_found_by_name_and_pinyin(client: TestClient, indexed: Any) -> None:
+    app = make_app(client, name="咖啡点单")
+    created = client.post("/sandbox/merchants", json={"name": "街角咖啡馆", "appid": app["appid"]})
+    assert created.status_code == 201, created.text
+    indexed()
+    mchid = created.json()["mchid"]
+    for query in ("街角", "咖啡馆", "jjkfg"):
+        assert f"merchant:{mchid}" in ids(search(client, query)), query
+    hit = next(r for r in search(client, "街角")["results"] if r["kind"] == "merchant")
+    assert hit["url"] == f"/discover#mp-{app['appid']}"
+
+
 def test_deleted_posts_leave_and_popular_posts_rank_higher(client: TestClient, indexed: Any) -> None:
     user, _ = channel(client, "猫咪频道")
     first = text_post(client, user, "橘猫的午睡", 4)

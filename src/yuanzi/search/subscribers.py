@@ -13,6 +13,7 @@ from yuanzi.channels.events import (
 from yuanzi.core.events import Event, Subscribers
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity.events import AppCreated
+from yuanzi.pay.events import MerchantCreated
 from yuanzi.search import documents, text
 from yuanzi.search.documents import Doc
 
@@ -86,6 +87,16 @@ def on_app(event: Event, uow: UnitOfWork) -> None:
     )
 
 
+def on_merchant(event: Event, uow: UnitOfWork) -> None:
+    assert isinstance(event, MerchantCreated)
+    text.add_words([event.name])
+    # A merchant's storefront in the client is its mini program.
+    documents.upsert(
+        uow,
+        Doc(kind="merchant", key=event.mchid, title=event.name, url=f"/discover#mp-{event.appid}"),
+    )
+
+
 def subscribe(subscribers: Subscribers) -> None:
     """Register Search's subscribers."""
     subscribers.add("search.creators", [CreatorCreated], on_creator)
@@ -94,3 +105,4 @@ def subscribe(subscribers: Subscribers) -> None:
     subscribers.add("search.post-reactions", [PostReacted], on_reaction)
     subscribers.add("search.post-views", [ViewRecorded], on_view)
     subscribers.add("search.apps", [AppCreated], on_app)
+    subscribers.add("search.merchants", [MerchantCreated], on_merchant)
