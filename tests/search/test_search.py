@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.channels.test_feeds import as_user, channel
-from tests.identity.helpers import make_app
+from tests.identity.helpers import make_app, make_user
 from tests.search.helpers import text_post
 
 
@@ -45,6 +45,9 @@ def test_a_creator_is_found_by_pinyin_and_initials(client: TestClient, indexed: 
     for query in ("wgzf", "weigezuofan", "wei ge", "伟哥", "WGZF"):
         assert f"creator:{creator_id}" in ids(search(client, query)), query
     assert ids(search(client, "wgzf", scope="miniprograms")) == []
+    named = search(client, "wgzf", explain="true")["results"][0]
+    assert (named["doc_id"], named["factors"]["exact"]) == (f"creator:{creator_id}", 2.0)
+    assert search(client, "伟哥", explain="true")["results"][0]["factors"]["exact"] == 1.0
 
 
 def test_mini_programs_and_scopes(client: TestClient, indexed: Any) -> None:
@@ -83,11 +86,29 @@ def test_deleted_posts_leave_and_popular_posts_rank_higher(client: TestClient, i
     found = search(client, "橘猫", explain="true")
     assert ids(found)[:2] == [f"post:{first}", f"post:{second}"]
     factors = found["results"][0]["factors"]
-    assert set(factors) == {"bm25", "freshness", "popularity", "type", "live"}
+    assert set(factors) == {"bm25", "freshness", "popularity", "social", "type", "live", "exact"}
     assert factors["popularity"] > found["results"][1]["factors"]["popularity"]
     client.delete(f"/api/channels/posts/{first}", headers=as_user(user))
     indexed()
     assert ids(search(client, "橘猫")) == [f"post:{second}"]
+
+
+def test_what_friends_liked_ranks_higher_for_me(client: TestClient, indexed: Any) -> None:
+    author, _ = channel(client, "面包房")
+    plain = text_post(client, author, "全麦面包的做法", 40)
+    liked = text_post(client, author, "全麦面包配果酱", 41)
+    me, friend = make_user(client, "我"), make_user(client, "朋友")
+    client.post(f"/sandbox/users/{me}/friends", json={"user_id": friend})
+    client.put(f"/api/channels/posts/{liked}/like", headers=as_user(friend))
+    client.put(f"/api/channels/posts/{plain}/like", headers=as_user(author))
+    client.put(f"/api/channels/posts/{plain}/recommend", headers=as_user(author))
+    indexed()
+    mine = client.get("/api/search", params={"q": "全麦面包", "explain": "true"}, headers=as_user(me)).json()
+    assert ids(mine)[:2] == [f"post:{liked}", f"post:{plain}"]
+    assert mine["results"][0]["factors"]["social"] == 1.3
+    anyone = search(client, "全麦面包", explain="true")
+    assert ids(anyone)[:2] == [f"post:{plain}", f"post:{liked}"]  # more popular, no friends known
+    assert anyone["results"][0]["factors"]["social"] == 1.0
 
 
 def test_pages_follow_the_cursor(client: TestClient, indexed: Any) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from yuanzi.core.errors import InvalidInput
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.search.models import SearchChange, SearchDocument
+from yuanzi.search.models import SearchChange, SearchDocument, SearchInteraction
 
 KINDS = ("post", "creator", "miniprogram", "article", "live", "merchant", "product", "service")
 TITLE_MAX, BODY_MAX = 256, 20_000
@@ -65,6 +65,7 @@ def upsert(uow: UnitOfWork, doc: Doc) -> None:
 def remove(uow: UnitOfWork, doc_id: str) -> None:
     """Take a document out of search (nothing happens if it is not there)."""
     uow.session.execute(delete(SearchDocument).where(SearchDocument.doc_id == doc_id))
+    uow.session.execute(delete(SearchInteraction).where(SearchInteraction.doc_id == doc_id))
     uow.session.add(SearchChange(doc_id=doc_id, changed_at=uow.now()))
 
 
@@ -76,6 +77,24 @@ def add_popularity(uow: UnitOfWork, doc_id: str, by: float) -> None:
         .where(SearchDocument.doc_id == doc_id)
         .values(popularity=SearchDocument.popularity + by)
     )
+
+
+def interacted(uow: UnitOfWork, doc_id: str, user_id: int) -> None:
+    """Remember that `user_id` liked or recommended the document (once)."""
+    if uow.session.get(SearchInteraction, (doc_id, user_id)) is None:
+        uow.session.add(SearchInteraction(doc_id=doc_id, user_id=user_id, at=uow.now()))
+
+
+def friends_interacted(uow: UnitOfWork, doc_ids: list[str], friends: list[int]) -> dict[str, int]:
+    """How many of `friends` liked or recommended each document."""
+    if not doc_ids or not friends:
+        return {}
+    rows = uow.session.execute(
+        select(SearchInteraction.doc_id, func.count())
+        .where(SearchInteraction.doc_id.in_(doc_ids), SearchInteraction.user_id.in_(friends))
+        .group_by(SearchInteraction.doc_id)
+    ).all()
+    return {doc_id: int(count) for doc_id, count in rows}
 
 
 def set_live(uow: UnitOfWork, doc_id: str, live: bool) -> None:

@@ -26,6 +26,7 @@ from yuanzi.search.models import SearchChange, SearchDocument
 # How much a match in each field counts (BM25 × boost).
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "author": 2.0, "pinyin": 1.5, "body": 1.0, "grams": 0.6}
 BATCH = 2_000
+COMPLETIONS = 20  # the commonest indexed words continuing what was typed
 WRITER_HEAP = 50_000_000
 
 
@@ -222,14 +223,19 @@ class TantivyIndex:
 
     def prefix_search(self, uow: UnitOfWork, whole: list[str], prefix: str, limit: int) -> list[Hit]:
         """Documents with every word of `whole` and a title word (or pinyin) starting with `prefix`:
-        the index's most common completions of `prefix`, each searched in turn."""
+        one query over the index's most common completions of `prefix`."""
         field = "pinyin" if text.is_latin(prefix) else "title"
+        if len(prefix) < 2:  # a one-character prefix continues into too many words to walk them
+            return self.search(uow, [*whole, prefix], None, limit)
         searcher = self._index.searcher()
-        completions = [str(t) for t, _ in searcher.terms_with_prefix(field, prefix, limit=20)] or [prefix]
-        hits: dict[str, Hit] = {}
-        for completion in completions:
-            for hit in self.search(uow, [*whole, completion], None, limit):
-                hits.setdefault(hit.doc_id, hit)
-            if len(hits) >= limit:
-                break
-        return list(hits.values())[:limit]
+        completions = [str(t) for t, _ in searcher.terms_with_prefix(field, prefix, limit=COMPLETIONS)]
+        if not completions:
+            return self.search(uow, [*whole, prefix], None, limit)
+        last = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, c)) for c in completions]
+        )
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, self._word_query(w)) for w in whole] + [(tantivy.Occur.Must, last)]
+        )
+        result = searcher.search(query, limit)
+        return [Hit(searcher.doc(address)["doc_id"][0], float(score)) for score, address in result.hits]

@@ -65,3 +65,14 @@ class SearchIndexState(Base):
 
     backend: Mapped[str] = mapped_column(String(16), primary_key=True)
     applied: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class SearchInteraction(Base):
+    """A user liked or recommended a document: a friend's interaction lifts it in that user's
+    friends' results (the social signal)."""
+
+    __tablename__ = "search_interactions"
+
+    doc_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

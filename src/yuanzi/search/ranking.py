@@ -1,5 +1,5 @@
 """The final ranking: BM25 from the index times freshness, popularity, the type and live-now
-boosts, each factor kept so an operator can see why a result is where it is."""
+boosts and an exact-name boost, each factor kept so an operator can see why a result is where it is."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import dataclasses
 import datetime as dt
 import math
 
+from yuanzi.search import text
 from yuanzi.search.models import SearchDocument
 
 TYPE_BOOSTS = {"creator": 1.2, "live": 1.3, "miniprogram": 1.1, "merchant": 1.1}
 LIVE_BOOST = 2.0
+SOCIAL_STEP, SOCIAL_MAX_FRIENDS = 0.3, 3  # each friend who liked or recommended it, up to three
+EXACT_BOOST = 2.0  # the query names this very thing: its whole title, or the title's pinyin / initials
 FRESH_DAYS = 30.0
 
 
@@ -23,14 +26,27 @@ class Scored:
     factors: dict[str, float]
 
 
-def score(doc: SearchDocument, bm25: float, now: dt.datetime) -> Scored:
-    """BM25 × freshness × popularity × type × live."""
+def names(query: str, doc: SearchDocument) -> bool:
+    """Whether `query` is the document's whole title, in characters, joined pinyin or initials."""
+    folded = text.normalise(query).replace(" ", "")
+    title = text.normalise(doc.title).replace(" ", "")
+    if not folded or not title:
+        return False
+    if folded == title:
+        return True
+    return folded.isascii() and folded in text.title_spellings(doc.title)
+
+
+def score(doc: SearchDocument, bm25: float, now: dt.datetime, query: str = "", friends: int = 0) -> Scored:
+    """BM25 × freshness × popularity × social × type × live × exact."""
     age_days = max((now - doc.created_at).total_seconds() / 86_400, 0.0)
     factors = {
         "bm25": bm25,
         "freshness": 1.0 + 0.5 * math.exp(-age_days / FRESH_DAYS),
         "popularity": 1.0 + 0.1 * math.log1p(max(doc.popularity, 0.0)),
+        "social": 1.0 + SOCIAL_STEP * min(friends, SOCIAL_MAX_FRIENDS),
         "type": TYPE_BOOSTS.get(doc.kind, 1.0),
         "live": LIVE_BOOST if doc.live else 1.0,
+        "exact": EXACT_BOOST if names(query, doc) else 1.0,
     }
     return Scored(doc, math.prod(factors.values()), factors)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Header, Request
 
 from yuanzi.core.http import runtime
 from yuanzi.search import service as search_service
 
 router = APIRouter(prefix="/api/search", tags=["search"])
+
+
+def _viewer(request: Request, x_yuanzi_user: str | None) -> int | None:
+    """Who is searching, if known (sandbox: the X-Yuanzi-User header): their friends' likes count."""
+    if request.app.state.settings.is_sandbox and x_yuanzi_user and x_yuanzi_user.isdigit():
+        return int(x_yuanzi_user)
+    return None
 
 
 def _index(request: Request) -> search_service.Index:
@@ -24,14 +31,23 @@ def search(
     cursor: str | None = None,
     limit: int = 20,
     explain: bool = False,
+    x_yuanzi_user: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """搜一搜: everything public containing every word of `q` — as a word, as characters or as pinyin
-    (full, joined or initials) — ranked by BM25 × freshness × popularity × type × live-now.
+    (full, joined or initials) — ranked by BM25 × freshness × popularity × friends × type ×
+    live-now × exact name.
     `scope`: all, channels, miniprograms or articles; `cursor` continues a page; `explain` adds each
-    result's ranking factors."""
+    result's ranking factors. In sandbox mode `X-Yuanzi-User` says who searches: posts their friends
+    liked or recommended rank higher."""
     with runtime(request).read_uow() as uow:
         found = search_service.search(
-            uow=uow, index=_index(request), query=q, scope=scope, cursor=cursor, limit=limit
+            uow=uow,
+            index=_index(request),
+            query=q,
+            scope=scope,
+            cursor=cursor,
+            limit=limit,
+            user_id=_viewer(request, x_yuanzi_user),
         )
     return {
         "query": found.query,

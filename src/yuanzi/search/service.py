@@ -17,6 +17,7 @@ from yuanzi.core.errors import InvalidInput
 from yuanzi.core.events import Subscribers
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
+from yuanzi.identity import service as identity_service
 from yuanzi.search import articles, documents, ranking, subscribers, text
 from yuanzi.search.documents import Doc
 from yuanzi.search.index import BATCH, Hit, IndexBusy, TantivyIndex
@@ -166,17 +167,25 @@ def search(
     scope: str = "all",
     cursor: str | None = None,
     limit: int = 20,
+    user_id: int | None = None,
 ) -> Results:
     """Everything public that contains every word of `query` (as a word, characters or pinyin),
-    ranked; `cursor` continues a previous page."""
+    ranked; `cursor` continues a previous page. With `user_id`, what their friends liked or
+    recommended ranks higher."""
     clean, offset = _checked(query, scope, cursor, limit)
     words = text.words_for_query(clean)
     kinds = SCOPES[scope]
     hits = index.search(uow, words, list(kinds) if kinds else None, CANDIDATES)
     rows = documents.get(uow, [h.doc_id for h in hits])
+    friends = identity_service.friends_of(uow=uow, user_id=user_id) if user_id is not None else []
+    social = documents.friends_interacted(uow, list(rows), friends)
     now = uow.now()
     scored = sorted(
-        (ranking.score(rows[h.doc_id], h.score, now) for h in hits if h.doc_id in rows),
+        (
+            ranking.score(rows[h.doc_id], h.score, now, clean, social.get(h.doc_id, 0))
+            for h in hits
+            if h.doc_id in rows
+        ),
         key=lambda s: (-s.score, s.doc.doc_id),
     )
     page = scored[offset : offset + limit]

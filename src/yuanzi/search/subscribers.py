@@ -69,6 +69,7 @@ def on_reaction(event: Event, uow: UnitOfWork) -> None:
     weight = {"like": LIKE_WEIGHT, "recommend": RECOMMEND_WEIGHT}.get(event.kind, 0.0)
     if weight:
         documents.add_popularity(uow, f"post:{event.post_id}", weight)
+        documents.interacted(uow, f"post:{event.post_id}", event.user_id)
 
 
 def on_view(event: Event, uow: UnitOfWork) -> None:

@@ -123,6 +123,20 @@ def pinyin_tokens(text: str) -> list[str]:
     return list(tokens)
 
 
+def title_spellings(title: str) -> set[str]:
+    """The whole title's joined pinyin and initials, for every reading (视频号 → shipinhao, sph)."""
+    spellings: set[str] = set()
+    for run in ["".join(_CJK.findall(normalise(title)))]:
+        if not run:
+            continue
+        readings = pinyin(run, style=Style.NORMAL, heteronym=True, errors="ignore")
+        choices = [sorted(set(r)) for r in readings if r]
+        for syllables in itertools.islice(itertools.product(*choices), MAX_READINGS):
+            spellings.add("".join(syllables))
+            spellings.add("".join(s[0] for s in syllables))
+    return spellings
+
+
 def is_latin(word: str) -> bool:
     """Whether a query word is letters and digits only (so it may be pinyin)."""
     return bool(_ASCII_WORD.match(word))

@@ -52,7 +52,9 @@ def search_page(request: Request, q: str = "", scope: str = "all", cursor: str |
         if not q.strip():
             return page(request, "client/search.html", ctx)
         try:
-            ctx["found"] = search_service.search(uow=uow, index=index, query=q, scope=scope, cursor=cursor)
+            ctx["found"] = search_service.search(
+                uow=uow, index=index, query=q, scope=scope, cursor=cursor, user_id=user.user_id
+            )
         except Problem as exc:
             return page(request, "client/search.html", ctx | {"error": exc.detail}, status_code=exc.status)
         return page(request, "client/search.html", ctx)
