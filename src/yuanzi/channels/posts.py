@@ -1,4 +1,4 @@
-"""Channel accounts, follows and posts (video or images, with text, topics, a location and cards)."""
+"""Posts (video or images, with text, topics, a location and cards): publishing, reading, pages."""
 
 from __future__ import annotations
 
@@ -11,33 +11,19 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import Select, func, select, tuple_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, select, tuple_
 
 from yuanzi.channels import media, originality
-from yuanzi.channels.events import CreatorCreated, PostDeleted, PostPublished
+from yuanzi.channels.creators import creator_row
+from yuanzi.channels.events import PostDeleted, PostPublished
 from yuanzi.channels.models import Creator, Follow, Media, Originality, Post
 from yuanzi.core import cards, crypto
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.identity import service as identity_service
 
-NAME_MAX, BIO_MAX, TEXT_MAX, LOCATION_MAX = 64, 256, 1000, 64
+TEXT_MAX, LOCATION_MAX = 1000, 64
 MAX_IMAGES, MAX_CARDS, MAX_TOPICS = 9, 5, 10
 TOPIC = re.compile(r"#([^\s#]{1,32})")
-
-
-@dataclasses.dataclass(frozen=True)
-class CreatorInfo:
-    """A channel account as others see it."""
-
-    creator_id: int
-    user_id: int
-    name: str
-    bio: str
-    followers: int
-    posts: int
-    created_at: dt.datetime
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,90 +58,6 @@ class PostInfo:
     created_at: dt.datetime
     stats: dict[str, int] = dataclasses.field(default_factory=dict)
     original: bool = False  # declared and not found to copy an earlier post
-
-
-def _creator_info(uow: UnitOfWork, row: Creator) -> CreatorInfo:
-    followers = uow.session.scalar(
-        select(func.count()).select_from(Follow).where(Follow.creator_id == row.id)
-    )
-    posts = uow.session.scalar(
-        select(func.count()).select_from(Post).where(Post.creator_id == row.id, Post.deleted_at.is_(None))
-    )
-    return CreatorInfo(row.id, row.user_id, row.name, row.bio, followers or 0, posts or 0, row.created_at)
-
-
-def create_creator(*, uow: UnitOfWork, user_id: int, name: str, bio: str = "") -> CreatorInfo:
-    """Open the channel account of `user_id` (one per user; names are unique)."""
-    identity_service.get_user(uow=uow, user_id=user_id)
-    clean = name.strip()
-    if not clean or len(clean) > NAME_MAX:
-        raise InvalidInput(f"name must be 1–{NAME_MAX} characters", field="name")
-    if len(bio) > BIO_MAX:
-        raise InvalidInput(f"bio is longer than {BIO_MAX} characters", field="bio")
-    if uow.session.scalar(select(Creator.id).where(Creator.user_id == user_id)) is not None:
-        raise Problem(409, "creator_exists", "this user already has a channel account")
-    row = Creator(user_id=user_id, name=clean, bio=bio.strip(), created_at=uow.now())
-    try:
-        with uow.session.begin_nested():
-            uow.session.add(row)
-    except IntegrityError:
-        raise Problem(409, "name_taken", f"the channel name {clean!r} is taken") from None
-    uow.publish(CreatorCreated(creator_id=row.id, user_id=user_id, name=clean, bio=row.bio))
-    return _creator_info(uow, row)
-
-
-def _creator(uow: UnitOfWork, creator_id: int) -> Creator:
-    row = uow.session.get(Creator, creator_id)
-    if row is None:
-        raise NotFound("creator", creator_id)
-    return row
-
-
-def get_creator(*, uow: UnitOfWork, creator_id: int) -> CreatorInfo:
-    """A channel account, or NotFound."""
-    return _creator_info(uow, _creator(uow, creator_id))
-
-
-def list_creators(*, uow: UnitOfWork, limit: int = 200) -> list[CreatorInfo]:
-    """Channel accounts, newest first."""
-    rows = uow.session.scalars(select(Creator).order_by(Creator.id.desc()).limit(limit))
-    return [_creator_info(uow, row) for row in rows]
-
-
-def creator_of_user(*, uow: UnitOfWork, user_id: int) -> CreatorInfo | None:
-    """The user's channel account, if they have one."""
-    row = uow.session.scalar(select(Creator).where(Creator.user_id == user_id))
-    return None if row is None else _creator_info(uow, row)
-
-
-def follow(*, uow: UnitOfWork, user_id: int, creator_id: int) -> bool:
-    """Follow a creator; False if the user already did (nothing changes)."""
-    identity_service.get_user(uow=uow, user_id=user_id)
-    creator = _creator(uow, creator_id)
-    if creator.user_id == user_id:
-        raise Problem(409, "self_follow", "you cannot follow your own channel")
-    if uow.session.get(Follow, (user_id, creator_id)) is not None:
-        return False
-    try:
-        with uow.session.begin_nested():
-            uow.session.add(Follow(user_id=user_id, creator_id=creator_id, created_at=uow.now()))
-    except IntegrityError:
-        return False
-    return True
-
-
-def unfollow(*, uow: UnitOfWork, user_id: int, creator_id: int) -> bool:
-    """Stop following; False if the user was not following."""
-    row = uow.session.get(Follow, (user_id, creator_id))
-    if row is None:
-        return False
-    uow.session.delete(row)
-    return True
-
-
-def is_following(*, uow: UnitOfWork, user_id: int, creator_id: int) -> bool:
-    """Whether the user follows the creator."""
-    return uow.session.get(Follow, (user_id, creator_id)) is not None
 
 
 def parse_topics(text: str, extra: list[str]) -> list[str]:
@@ -374,7 +276,7 @@ def get_post(*, uow: UnitOfWork, post_id: int) -> PostInfo:
 def delete_post(*, uow: UnitOfWork, user_id: int, post_id: int) -> None:
     """Delete one of the user's own posts (its media stop being served)."""
     post = _live_post(uow, post_id)
-    creator = _creator(uow, post.creator_id)
+    creator = creator_row(uow, post.creator_id)
     if creator.user_id != user_id:
         raise Problem(403, "not_your_post", "only its creator can delete a post")
     post.deleted_at = uow.now()
@@ -417,7 +319,7 @@ def _page(uow: UnitOfWork, query: Select[Post], cursor: str | None, limit: int) 
 
 def creator_posts(*, uow: UnitOfWork, creator_id: int, cursor: str | None = None, limit: int = 20) -> Page:
     """A creator's posts, newest first."""
-    _creator(uow, creator_id)
+    creator_row(uow, creator_id)
     query = select(Post).where(Post.creator_id == creator_id, Post.deleted_at.is_(None))
     return _page(uow, query, cursor, min(max(limit, 1), 50))
 

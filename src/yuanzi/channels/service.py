@@ -9,6 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from yuanzi.channels import income
+from yuanzi.channels.creators import (
+    CreatorInfo,
+    create_creator,
+    creator_of_user,
+    follow,
+    get_creator,
+    is_following,
+    list_creators,
+    unfollow,
+)
 from yuanzi.channels.feeds import (
     Shown,
     friends_feed,
@@ -29,27 +39,19 @@ from yuanzi.channels.interactions import (
     share,
 )
 from yuanzi.channels.posts import (
-    CreatorInfo,
     MediaInfo,
     OriginalityInfo,
     Page,
     PostInfo,
     Upload,
-    create_creator,
-    creator_of_user,
     creator_posts,
     delete_post,
-    follow,
     following_feed,
-    get_creator,
     get_post,
-    is_following,
-    list_creators,
     media_file,
     post_originality,
     publish,
     save_upload,
-    unfollow,
 )
 from yuanzi.channels.ranking import Params
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
