@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 from tests.channels.test_feeds import as_user, channel
 from tests.identity.helpers import make_app, make_user
 from tests.search.helpers import text_post
+from yuanzi.core.runtime import Runtime
+from yuanzi.search import service as search_service
 
 
 def search(client: TestClient, q: str, **params: Any) -> dict[str, Any]:
@@ -160,3 +162,22 @@ def test_suggestions_complete_characters_and_pinyin(client: TestClient, indexed:
     assert "视频号助手" in client.get("/api/search/suggest", params={"q": "sph"}).json()["suggestions"]
     assert "旅行家" in client.get("/api/search/suggest", params={"q": "lvx"}).json()["suggestions"]
     assert client.get("/api/search/suggest", params={"q": ""}).json()["suggestions"] == []
+
+
+def test_popular_past_queries_are_suggested_first(
+    client: TestClient, indexed: Any, app_runtime: Runtime
+) -> None:
+    user, _ = channel(client, "豆子铺")
+    text_post(client, user, "拿铁咖啡豆 烘焙日记", 50)
+    text_post(client, user, "拿铁咖啡豆 拼配", 51)
+    indexed()
+    search_service.flush_popular_queries(app_runtime.plain_uow)  # what earlier tests counted
+    for _ in range(3):
+        search(client, "拿铁咖啡豆 拼配")
+    search(client, "拿铁咖啡豆 烘焙")
+    search(client, "拿铁咖啡豆 不存在的词")  # found nothing: not counted
+    assert search_service.flush_popular_queries(app_runtime.plain_uow) == 2
+    typed = client.get("/api/search/suggest", params={"q": "拿铁咖"}).json()["suggestions"]
+    assert typed[:2] == ["拿铁咖啡豆 拼配", "拿铁咖啡豆 烘焙"]
+    assert "拿铁咖啡豆 烘焙日记" in typed
+    assert search_service.flush_popular_queries(app_runtime.plain_uow) == 0

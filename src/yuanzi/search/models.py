@@ -76,3 +76,15 @@ class SearchInteraction(Base):
     doc_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class SearchQuery(Base):
+    """A query people searched with results, and how often: popular ones are suggested."""
+
+    __tablename__ = "search_queries"
+
+    query: Mapped[str] = mapped_column(String(100), primary_key=True)  # normalised
+    count: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    last_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_search_queries_count", "count"),)

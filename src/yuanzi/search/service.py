@@ -18,7 +18,7 @@ from yuanzi.core.events import Subscribers
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.identity import service as identity_service
-from yuanzi.search import articles, documents, ranking, subscribers, text
+from yuanzi.search import articles, documents, popular, ranking, subscribers, text
 from yuanzi.search.documents import Doc
 from yuanzi.search.index import BATCH, Hit, IndexBusy, TantivyIndex
 from yuanzi.search.pg_index import PostgresIndex
@@ -46,6 +46,7 @@ __all__ = [
     "Result",
     "Results",
     "TantivyIndex",
+    "flush_popular_queries",
     "import_articles",
     "index_dir",
     "open_index",
@@ -97,9 +98,12 @@ def subscribe(subs: Subscribers) -> None:
 
 
 def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
-    """Keep the index in step with the documents table."""
+    """Keep the index in step with the documents table; count popular queries."""
     index = open_index(settings)
-    return [Worker("search-index", lambda: index.sync(uow_factory), interval=1.0, batch=BATCH)]
+    return [
+        Worker("search-index", lambda: index.sync(uow_factory), interval=1.0, batch=BATCH),
+        Worker("search-queries", lambda: popular.flush(uow_factory), interval=5.0, batch=1_000_000),
+    ]
 
 
 def upsert(*, uow: UnitOfWork, doc: Doc) -> None:
@@ -188,6 +192,8 @@ def search(
         ),
         key=lambda s: (-s.score, s.doc.doc_id),
     )
+    if scored and offset == 0:
+        popular.count(clean)
     page = scored[offset : offset + limit]
     more = offset + limit < len(scored)
     return Results(
@@ -242,7 +248,8 @@ def highlight(value: str, words: list[str], width: int) -> str:
 
 
 def suggest(*, uow: UnitOfWork, index: Index, prefix: str, limit: int = 8) -> list[str]:
-    """Titles and names completing what was typed so far (characters, pinyin or initials)."""
+    """Popular past queries beginning with what was typed, then titles and names completing it
+    (characters, pinyin or initials)."""
     clean = prefix.strip()
     if not clean or len(clean) > QUERY_MAX:
         return []
@@ -252,8 +259,8 @@ def suggest(*, uow: UnitOfWork, index: Index, prefix: str, limit: int = 8) -> li
     *whole, last = words
     hits = index.prefix_search(uow, whole, last, limit * 2)
     rows = documents.get(uow, [h.doc_id for h in hits])
-    titles = dict.fromkeys(rows[h.doc_id].title for h in hits if h.doc_id in rows and rows[h.doc_id].title)
-    return list(titles)[:limit]
+    titles = [rows[h.doc_id].title for h in hits if h.doc_id in rows and rows[h.doc_id].title]
+    return list(dict.fromkeys(popular.starting_with(uow, clean) + titles))[:limit]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -282,6 +289,11 @@ def import_articles(
                 progress(path)
         uow.commit()
     return Imported(imported, failed)
+
+
+def flush_popular_queries(uow_factory: UnitOfWorkFactory) -> int:
+    """Write the queries counted since the last flush (the worker does this every 5 s)."""
+    return popular.flush(uow_factory)
 
 
 def rebuild(
