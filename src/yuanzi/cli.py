@@ -279,11 +279,20 @@ def channels_simulate(
 
 
 @search_cli.command("rebuild")
-def search_rebuild(data_dir: DataDir = None) -> None:
+def search_rebuild(
+    collect: Annotated[
+        bool, typer.Option("--collect", help="First re-collect documents from the components.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
     """Index every searchable document again into a fresh index, swapped in when done."""
     settings = _settings(data_dir=data_dir)
     runtime = _migrated_runtime(settings)
     index = search_service.open_index(settings)
+    if collect:
+        with console.status("Collecting from the components…") as status:
+            found = search_service.collect(runtime.plain_uow, lambda n: status.update(f"Collected {n:,}…"))
+        console.print(f"Collected {found:,} documents from the components")
     with Progress(*_progress_columns(), console=console) as progress:
         task = progress.add_task("Indexing", total=None)
 

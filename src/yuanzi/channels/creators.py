@@ -73,9 +73,9 @@ def get_creator(*, uow: UnitOfWork, creator_id: int) -> CreatorInfo:
     return _creator_info(uow, creator_row(uow, creator_id))
 
 
-def list_creators(*, uow: UnitOfWork, limit: int = 200) -> list[CreatorInfo]:
+def list_creators(*, uow: UnitOfWork, limit: int = 200, offset: int = 0) -> list[CreatorInfo]:
     """Channel accounts, newest first."""
-    rows = uow.session.scalars(select(Creator).order_by(Creator.id.desc()).limit(limit))
+    rows = uow.session.scalars(select(Creator).order_by(Creator.id.desc()).limit(limit).offset(offset))
     return [_creator_info(uow, row) for row in rows]
 
 

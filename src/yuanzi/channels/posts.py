@@ -324,6 +324,14 @@ def creator_posts(*, uow: UnitOfWork, creator_id: int, cursor: str | None = None
     return _page(uow, query, cursor, min(max(limit, 1), 50))
 
 
+def list_posts(*, uow: UnitOfWork, after_id: int = 0, limit: int = 500) -> list[PostInfo]:
+    """Every post not deleted, oldest first, from after `after_id` (for Search's re-collection)."""
+    rows = uow.session.scalars(
+        select(Post).where(Post.id > after_id, Post.deleted_at.is_(None)).order_by(Post.id).limit(limit)
+    )
+    return post_infos(uow, list(rows))
+
+
 def following_feed(*, uow: UnitOfWork, user_id: int, cursor: str | None = None, limit: int = 20) -> Page:
     """关注: posts of the creators the user follows, newest first."""
     followed = select(Follow.creator_id).where(Follow.user_id == user_id)

@@ -19,6 +19,7 @@ from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.identity import service as identity_service
 from yuanzi.search import articles, documents, popular, ranking, subscribers, text
+from yuanzi.search import collect as collect_module
 from yuanzi.search.documents import Doc
 from yuanzi.search.index import BATCH, Hit, IndexBusy, TantivyIndex
 from yuanzi.search.pg_index import PostgresIndex
@@ -46,6 +47,7 @@ __all__ = [
     "Result",
     "Results",
     "TantivyIndex",
+    "collect",
     "flush_popular_queries",
     "import_articles",
     "index_dir",
@@ -289,6 +291,11 @@ def import_articles(
                 progress(path)
         uow.commit()
     return Imported(imported, failed)
+
+
+def collect(uow_factory: UnitOfWorkFactory, progress: Callable[[int], Any] | None = None) -> int:
+    """Re-collect every searchable thing from the components' services into the documents table."""
+    return collect_module.collect(uow_factory, progress)
 
 
 def flush_popular_queries(uow_factory: UnitOfWorkFactory) -> int:

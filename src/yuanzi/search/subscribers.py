@@ -3,6 +3,8 @@ events, never their tables; each handler runs once per event (core.events delive
 
 from __future__ import annotations
 
+import datetime as dt
+
 from yuanzi.channels.events import (
     CreatorCreated,
     PostDeleted,
@@ -27,35 +29,63 @@ def post_title(body: str) -> str:
     return first if len(first) <= TITLE_CHARS else first[: TITLE_CHARS - 1] + "…"
 
 
+def creator_doc(creator_id: int, name: str, bio: str) -> Doc:
+    """A channel as a document."""
+    text.add_words([name])
+    return Doc(
+        kind="creator",
+        key=str(creator_id),
+        title=name,
+        body=bio,
+        author=name,
+        url=f"/channels/creators/{creator_id}",
+    )
+
+
+def post_doc(
+    post_id: int,
+    body: str,
+    topics: list[str],
+    creator_name: str,
+    location: str | None,
+    created_at: dt.datetime | None = None,
+    popularity: float = 0.0,
+) -> Doc:
+    """A post as a document."""
+    return Doc(
+        kind="post",
+        key=str(post_id),
+        title=post_title(body),
+        body=" ".join([body, location or ""]).strip(),
+        tags=tuple(topics),
+        author=creator_name,
+        url=f"/channels/posts/{post_id}",
+        created_at=created_at,
+        popularity=popularity,
+    )
+
+
+def app_doc(appid: str, name: str) -> Doc:
+    """A mini program as a document."""
+    text.add_words([name])
+    return Doc(kind="miniprogram", key=appid, title=name, url=f"/discover#mp-{appid}")
+
+
+def merchant_doc(mchid: str, name: str, appid: str) -> Doc:
+    """A merchant as a document; its storefront in the client is its mini program."""
+    text.add_words([name])
+    return Doc(kind="merchant", key=mchid, title=name, url=f"/discover#mp-{appid}")
+
+
 def on_creator(event: Event, uow: UnitOfWork) -> None:
     assert isinstance(event, CreatorCreated)
-    text.add_words([event.name])
-    documents.upsert(
-        uow,
-        Doc(
-            kind="creator",
-            key=str(event.creator_id),
-            title=event.name,
-            body=event.bio,
-            author=event.name,
-            url=f"/channels/creators/{event.creator_id}",
-        ),
-    )
+    documents.upsert(uow, creator_doc(event.creator_id, event.name, event.bio))
 
 
 def on_post(event: Event, uow: UnitOfWork) -> None:
     assert isinstance(event, PostPublished)
     documents.upsert(
-        uow,
-        Doc(
-            kind="post",
-            key=str(event.post_id),
-            title=post_title(event.text),
-            body=" ".join([event.text, event.location or ""]).strip(),
-            tags=tuple(event.topics),
-            author=event.creator_name,
-            url=f"/channels/posts/{event.post_id}",
-        ),
+        uow, post_doc(event.post_id, event.text, event.topics, event.creator_name, event.location)
     )
 
 
@@ -79,23 +109,13 @@ def on_view(event: Event, uow: UnitOfWork) -> None:
 
 def on_app(event: Event, uow: UnitOfWork) -> None:
     assert isinstance(event, AppCreated)
-    if event.type != "miniprogram":
-        return
-    text.add_words([event.name])
-    documents.upsert(
-        uow,
-        Doc(kind="miniprogram", key=event.appid, title=event.name, url=f"/discover#mp-{event.appid}"),
-    )
+    if event.type == "miniprogram":
+        documents.upsert(uow, app_doc(event.appid, event.name))
 
 
 def on_merchant(event: Event, uow: UnitOfWork) -> None:
     assert isinstance(event, MerchantCreated)
-    text.add_words([event.name])
-    # A merchant's storefront in the client is its mini program.
-    documents.upsert(
-        uow,
-        Doc(kind="merchant", key=event.mchid, title=event.name, url=f"/discover#mp-{event.appid}"),
-    )
+    documents.upsert(uow, merchant_doc(event.mchid, event.name, event.appid))
 
 
 def subscribe(subscribers: Subscribers) -> None:

@@ -1,0 +1,76 @@
+"""Re-collect what is searchable from the components themselves (`yuanzi search rebuild
+--collect`): for a database whose events were delivered before Search subscribed, or to repair
+the documents table. Uses only the components' service interfaces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from yuanzi.channels import service as channels_service
+from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
+from yuanzi.identity import service as identity_service
+from yuanzi.pay import service as pay_service
+from yuanzi.search import documents
+from yuanzi.search.documents import Doc
+from yuanzi.search.subscribers import (
+    LIKE_WEIGHT,
+    RECOMMEND_WEIGHT,
+    VIEW_WEIGHT,
+    app_doc,
+    creator_doc,
+    merchant_doc,
+    post_doc,
+)
+
+PAGE = 500
+
+
+def _creators(uow: UnitOfWork) -> Iterator[Doc]:
+    offset = 0
+    while page := channels_service.list_creators(uow=uow, limit=PAGE, offset=offset):
+        yield from (creator_doc(c.creator_id, c.name, c.bio) for c in page)
+        offset += PAGE
+
+
+def _posts(uow: UnitOfWork) -> Iterator[Doc]:
+    after = 0
+    while page := channels_service.list_posts(uow=uow, after_id=after, limit=PAGE):
+        for p in page:
+            popularity = (
+                LIKE_WEIGHT * p.stats["likes"]
+                + RECOMMEND_WEIGHT * p.stats["recommends"]
+                + VIEW_WEIGHT * p.stats["finishes"]
+            )
+            yield post_doc(p.post_id, p.text, p.topics, p.creator_name, p.location, p.created_at, popularity)
+        after = page[-1].post_id
+
+
+def _apps(uow: UnitOfWork) -> Iterator[Doc]:
+    offset, kind = 0, identity_service.AppType.MINIPROGRAM
+    while page := identity_service.list_apps(uow=uow, type=kind, limit=PAGE, offset=offset):
+        yield from (app_doc(a.appid, a.name) for a in page)
+        offset += PAGE
+
+
+def _merchants(uow: UnitOfWork) -> Iterator[Doc]:
+    offset = 0
+    while page := pay_service.list_merchants(uow=uow, limit=PAGE, offset=offset):
+        yield from (merchant_doc(m.mchid, m.name, m.appid) for m in page)
+        offset += PAGE
+
+
+def collect(uow_factory: UnitOfWorkFactory, progress: Callable[[int], Any] | None = None) -> int:
+    """Write every searchable thing the components hold as a document, replacing what is there
+    (popularity from the components' own counts); returns how many. Friends' interactions (the
+    social signal) come only from events."""
+    count = 0
+    with uow_factory() as uow:
+        for source in (_creators, _posts, _apps, _merchants):
+            for doc in source(uow):
+                documents.upsert(uow, doc)
+                count += 1
+                if progress is not None and count % PAGE == 0:
+                    progress(count)
+        uow.commit()
+    return count

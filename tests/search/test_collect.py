@@ -1,0 +1,39 @@
+"""Re-collecting from the components: a database whose events Search never saw becomes searchable."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.channels.test_feeds import as_user, channel
+from tests.identity.helpers import make_app
+from tests.search.helpers import text_post
+from yuanzi.core.runtime import Runtime
+from yuanzi.search import service as search_service
+from yuanzi.settings import Settings
+
+
+def test_collect_finds_what_events_never_delivered(
+    client: TestClient, app_runtime: Runtime, settings: Settings
+) -> None:
+    # No search subscribers: the events are delivered to nobody.
+    user, creator_id = channel(client, "老照片")
+    post_id = text_post(client, user, "胡同里的老照片 #北京", 1)
+    gone = text_post(client, user, "删掉的老照片", 2)
+    client.delete(f"/api/channels/posts/{gone}", headers=as_user(user))
+    client.put(f"/api/channels/posts/{post_id}/like", headers=as_user(channel(client, "粉丝")[0]))
+    app = make_app(client, name="照片冲印")
+    merchant = client.post("/sandbox/merchants", json={"name": "老街照相馆", "appid": app["appid"]}).json()
+    app_runtime.drain_events()
+    index = search_service.open_index(settings)
+    assert client.get("/api/search", params={"q": "老照片"}).json()["results"] == []
+
+    assert search_service.collect(app_runtime.plain_uow) == 5  # 2 channels, 1 post, 1 app, 1 merchant
+    while index.sync(app_runtime.plain_uow):
+        pass
+    found = client.get("/api/search", params={"q": "老照片", "explain": "true"}).json()["results"]
+    assert [r["doc_id"] for r in found] == [f"creator:{creator_id}", f"post:{post_id}"]  # its exact name
+    assert found[1]["factors"]["popularity"] > 1.0  # the like, from Channels' own counts
+    assert [r["doc_id"] for r in client.get("/api/search", params={"q": "照相馆"}).json()["results"]] == [
+        f"merchant:{merchant['mchid']}"
+    ]
+    assert search_service.collect(app_runtime.plain_uow) == 5  # again: replaced, not duplicated
