@@ -214,7 +214,10 @@ def _result(scored: ranking.Scored, words: list[str]) -> Result:
         doc_id=doc.doc_id,
         kind=doc.kind,
         title_html=highlight(doc.title, words, len(doc.title) + 1),
-        snippet_html=highlight(doc.body, words, SNIPPET_CHARS),
+        # A short post's title is its whole text: a snippet would only repeat it.
+        snippet_html=""
+        if doc.body.strip() == doc.title.strip()
+        else highlight(doc.body, words, SNIPPET_CHARS),
         author=doc.author,
         url=doc.url,
         created_at=doc.created_at,
