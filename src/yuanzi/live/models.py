@@ -1,0 +1,43 @@
+"""Live's tables. Only this component imports them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yuanzi.core.db import Base, BigIntPK, UTCDateTime
+
+
+class Room(Base):
+    """A live room of a channel: scheduled → live → ended."""
+
+    __tablename__ = "live_rooms"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    creator_id: Mapped[int] = mapped_column(BigInteger, nullable=False)  # a Channels creator
+    user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)  # who runs it
+    title: Mapped[str] = mapped_column(String(64), nullable=False)
+    state: Mapped[str] = mapped_column(String(10), nullable=False)
+    stream_key_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    scheduled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_seq: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
+
+    __table_args__ = (Index("ix_live_rooms_state", "state", "started_at"),)
+
+
+class RoomEvent(Base):
+    """One entry of a room's log (read-diffusion: every viewer reads the same log by sequence)."""
+
+    __tablename__ = "live_room_events"
+
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -1,0 +1,169 @@
+"""Live's API under /api/live/: rooms, the room log (long-poll), and the viewers' WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+from yuanzi.core.errors import NotFound, Problem
+from yuanzi.core.http import read_unit_of_work, runtime, unit_of_work
+from yuanzi.core.uow import UnitOfWork
+from yuanzi.live import rooms
+from yuanzi.live.hub import Hub
+
+router = APIRouter(prefix="/api/live", tags=["live"])
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+ReadUoW = Annotated[UnitOfWork, Depends(read_unit_of_work)]
+LONG_POLL_MAX = 25.0
+
+
+def acting_user(request: Request, x_yuanzi_user: Annotated[str | None, Header()] = None) -> int:
+    """The user this request acts as (sandbox: the X-Yuanzi-User header)."""
+    if not request.app.state.settings.is_sandbox:
+        raise Problem(401, "sign_in_required", "the Live API needs a signed-in user; not available yet")
+    if not x_yuanzi_user or not x_yuanzi_user.isdigit():
+        raise Problem(401, "sign_in_required", "send X-Yuanzi-User: <user_id> to act as a sandbox user")
+    return int(x_yuanzi_user)
+
+
+User = Annotated[int, Depends(acting_user)]
+
+
+def hub(request_or_socket: Request | WebSocket) -> Hub:
+    """This process's hub (made on first use)."""
+    state = request_or_socket.app.state
+    if getattr(state, "live_hub", None) is None:
+        state.live_hub = Hub(runtime(request_or_socket).read_uow)  # type: ignore[arg-type]
+    found: Hub = state.live_hub
+    return found
+
+
+def room_json(room: rooms.RoomInfo) -> dict[str, Any]:
+    return {
+        "room_id": room.room_id,
+        "creator_id": room.creator_id,
+        "creator_name": room.creator_name,
+        "title": room.title,
+        "state": room.state,
+        "scheduled_at": room.scheduled_at.isoformat() if room.scheduled_at else None,
+        "started_at": room.started_at.isoformat() if room.started_at else None,
+        "ended_at": room.ended_at.isoformat() if room.ended_at else None,
+        "last_seq": room.last_seq,
+    }
+
+
+class NewRoom(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: StrictStr = Field(min_length=1, max_length=rooms.TITLE_MAX)
+    scheduled_at: dt.datetime | None = None
+
+
+class NewComment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: StrictStr = Field(min_length=1, max_length=rooms.COMMENT_MAX)
+
+
+@router.post("/rooms", status_code=201)
+def create_room(body: NewRoom, user: User, uow: UoW) -> dict[str, Any]:
+    """A room for your channel; the stream key is shown only now."""
+    scheduled = body.scheduled_at
+    if scheduled is not None and scheduled.tzinfo is None:
+        scheduled = scheduled.replace(tzinfo=dt.UTC)
+    new = rooms.create_room(uow=uow, user_id=user, title=body.title, scheduled_at=scheduled)
+    uow.commit()
+    return room_json(new.room) | {"stream_key": new.stream_key}
+
+
+@router.get("/rooms")
+def list_live(uow: ReadUoW) -> dict[str, Any]:
+    """Rooms live now, the most recently started first."""
+    return {"rooms": [room_json(r) for r in rooms.live_rooms(uow=uow)]}
+
+
+@router.get("/rooms/{room_id}")
+def get_room(room_id: int, request: Request, uow: ReadUoW) -> dict[str, Any]:
+    """A room, with how many viewers this server has connected."""
+    return room_json(rooms.get_room(uow=uow, room_id=room_id)) | {
+        "viewers_here": hub(request).viewers(room_id)
+    }
+
+
+@router.post("/rooms/{room_id}/start")
+def start(room_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """Go live (idempotent)."""
+    room = rooms.start(uow=uow, room_id=room_id, user_id=user)
+    uow.commit()
+    return room_json(room)
+
+
+@router.post("/rooms/{room_id}/end")
+def end(room_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """End the room (idempotent)."""
+    room = rooms.end(uow=uow, room_id=room_id, user_id=user)
+    uow.commit()
+    return room_json(room)
+
+
+@router.post("/rooms/{room_id}/comments", status_code=201)
+def comment(room_id: int, body: NewComment, user: User, uow: UoW) -> dict[str, Any]:
+    """Comment in a live room, as yourself."""
+    entry = rooms.comment(uow=uow, room_id=room_id, user_id=user, text=body.text)
+    uow.commit()
+    return entry.to_json()
+
+
+@router.get("/rooms/{room_id}/events")
+def events(request: Request, room_id: int, after: int = 0, wait: float = 0.0) -> dict[str, Any]:
+    """The room's log after sequence number `after` — the long-poll fallback: with `wait`, the
+    answer waits up to that many seconds (at most 25) for something new."""
+    deadline = time.monotonic() + min(max(wait, 0.0), LONG_POLL_MAX)
+    while True:
+        with runtime(request).read_uow() as uow:
+            found = rooms.entries_after(uow=uow, room_id=room_id, after=max(after, 0))
+        if found or time.monotonic() >= deadline:
+            return {"room_id": room_id, "events": [e.to_json() for e in found]}
+        time.sleep(0.2)
+
+
+@router.websocket("/rooms/{room_id}/ws")
+async def viewer_socket(socket: WebSocket, room_id: int, after: int = 0) -> None:
+    """Frames of the room's log, a few a second: `{room_id, events: [...]}`. Reconnect with
+    `after=<last seq seen>` to resume without missing anything."""
+    live_hub = hub(socket)
+    try:
+        await asyncio.to_thread(_check_room, socket, room_id)
+    except NotFound:
+        await socket.accept()  # then close with a reason the client can read
+        await socket.close(code=4404, reason="no such room")
+        return
+    await socket.accept()
+    viewer = live_hub.join(room_id, max(after, 0))  # before reading the backlog: nothing falls between
+    sent = max(after, 0)
+    try:
+        backlog = await live_hub.backlog(room_id, sent)
+        if backlog:
+            await socket.send_json({"room_id": room_id, "events": [e.to_json() for e in backlog]})
+            sent = backlog[-1].seq
+        while True:
+            frame = await viewer.frames.get()
+            if frame is None:
+                await socket.close(code=4408, reason="too far behind: reconnect with after=<last seq>")
+                return
+            fresh = [e for e in frame["events"] if e["seq"] > sent]
+            if fresh:
+                await socket.send_json({"room_id": room_id, "events": fresh})
+                sent = fresh[-1]["seq"]
+    except WebSocketDisconnect:
+        pass
+    finally:
+        live_hub.leave(room_id, viewer)
+
+
+def _check_room(socket: WebSocket, room_id: int) -> None:
+    with runtime(socket).read_uow() as uow:  # type: ignore[arg-type]
+        rooms.get_room(uow=uow, room_id=room_id)
