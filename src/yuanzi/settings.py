@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     channels_income_pool_fen: int = Field(default=1_000_000, ge=0, le=10**12)
     channels_income_min_view_ms: int = Field(default=3_000, ge=0)
     channels_income_min_creator_watch_ms: int = Field(default=60_000, ge=0)
+    # Live: the platform's share of gifts, in millionths (300000 = 30%).
+    live_gift_share_ppm: int = Field(default=300_000, ge=0, le=1_000_000)
     # Search's index: "tantivy" (in the data dir, one process) or "postgresql" (shared; needs a
     # PostgreSQL database_url).
     search_backend: Literal["tantivy", "postgresql"] = "tantivy"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuanzi.core.db import Base, BigIntPK, UTCDateTime
@@ -41,3 +41,24 @@ class RoomEvent(Base):
     user_id: Mapped[int | None] = mapped_column(BigInteger)
     body: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class Gift(Base):
+    """A gift sent in a room: paid through Pay, logged in the room under `seq`."""
+
+    __tablename__ = "live_gifts"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    request_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    gift: Mapped[str] = mapped_column(String(16), nullable=False)
+    count: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    seq: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "request_id", name="uq_live_gifts_request"),
+        Index("ix_live_gifts_room", "room_id", "user_id"),
+    )

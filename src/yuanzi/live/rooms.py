@@ -25,7 +25,7 @@ from yuanzi.live.models import Room, RoomEvent
 
 SCHEDULED, LIVE, ENDED = "scheduled", "live", "ended"
 TITLE_MAX, COMMENT_MAX = 64, 200
-KINDS = ("enter", "comment", "like", "announcement")
+KINDS = ("enter", "comment", "like", "gift", "announcement")
 
 
 @dataclasses.dataclass(frozen=True)

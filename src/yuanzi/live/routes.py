@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import read_unit_of_work, runtime, unit_of_work
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.live import rooms
+from yuanzi.live import gifts, rooms
 from yuanzi.live.hub import Hub
 
 router = APIRouter(prefix="/api/live", tags=["live"])
@@ -115,6 +115,41 @@ def comment(room_id: int, body: NewComment, user: User, uow: UoW) -> dict[str, A
     entry = rooms.comment(uow=uow, room_id=room_id, user_id=user, text=body.text)
     uow.commit()
     return entry.to_json()
+
+
+class NewGift(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    gift: StrictStr
+    count: int = Field(default=1, ge=1, le=gifts.MAX_COUNT, strict=True)
+    request_id: StrictStr = Field(min_length=8, max_length=64)
+
+
+@router.post("/rooms/{room_id}/gifts", status_code=201)
+def send_gift(request: Request, room_id: int, body: NewGift, user: User, uow: UoW) -> dict[str, Any]:
+    """Send a gift (heart 10 fen, flower 100, cake 1,000, rocket 50,000) × count, paid from your
+    wallet to the creator less the platform's share; `request_id` makes it idempotent (the same
+    request pays and appears once). 409 not_enough on a short balance, moving nothing."""
+    sent = gifts.send(
+        uow=uow,
+        room_id=room_id,
+        user_id=user,
+        gift=body.gift,
+        count=body.count,
+        request_id=body.request_id,
+        share_ppm=request.app.state.settings.live_gift_share_ppm,
+    )
+    uow.commit()
+    return {"seq": sent.seq, "gift": sent.gift, "count": sent.count, "amount": sent.amount, "new": sent.new}
+
+
+@router.get("/rooms/{room_id}/leaderboard")
+def leaderboard(room_id: int, uow: ReadUoW) -> dict[str, Any]:
+    """The room's biggest givers."""
+    rooms.get_room(uow=uow, room_id=room_id)
+    return {
+        "room_id": room_id,
+        "givers": [{"user_id": u, "amount": a} for u, a in gifts.leaderboard(uow=uow, room_id=room_id)],
+    }
 
 
 @router.get("/rooms/{room_id}/events")

@@ -72,6 +72,7 @@ __all__ = [
     "get_code",
     "get_merchant",
     "get_notification",
+    "gift",
     "list_codes",
     "list_merchants",
     "list_notifications",
@@ -146,6 +147,22 @@ def pay(
 def check_books(*, uow: UnitOfWork) -> ledger.BooksReport:
     """Prove the ledger balances (what `yuanzi pay ledger check` runs)."""
     return ledger.check_books(uow.session)
+
+
+def gift(
+    *, uow: UnitOfWork, from_user_id: int, to_user_id: int, amount: int, share_ppm: int, key: str, memo: str
+) -> bool:
+    """A gift from one user's wallet to another's, less the platform's share (`share_ppm`);
+    False when `key` was already paid. 409 not_enough on a short balance, moving nothing."""
+    return incentives.gift(
+        uow=uow,
+        from_user_id=from_user_id,
+        to_user_id=to_user_id,
+        amount=amount,
+        share_ppm=share_ppm,
+        key=key,
+        memo=memo,
+    )
 
 
 def subscribe(subscribers: Subscribers) -> None:
