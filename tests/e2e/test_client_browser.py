@@ -61,7 +61,7 @@ def test_sign_in_browse_the_tabs_and_log_in_to_a_mini_program(
     expect(page.locator(".tab.active")).to_contain_text("发现")
     expect(page.locator("#discover-miniprograms")).to_contain_text("咖啡小店 Coffee")
     expect(page.locator("#discover-channels")).to_contain_text("打开")
-    expect(page.locator("#discover-live")).to_contain_text("即将推出")
+    expect(page.locator("#discover-live")).to_contain_text("进入")
     expect(page.locator("#discover-search")).to_contain_text("搜索")
     screenshot(page, "phone-discover.png", tmp_path, artifacts)
 

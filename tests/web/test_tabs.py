@@ -27,7 +27,7 @@ def test_the_chats_tab_is_an_empty_state_with_the_tab_bar(client: TestClient) ->
     assert response.headers["cache-control"] == "no-store"
 
 
-def test_discover_lists_channels_mini_programs_and_marks_the_rest_coming_soon(client: TestClient) -> None:
+def test_discover_opens_channels_live_search_and_mini_programs(client: TestClient) -> None:
     shop = make_app(client, name="Coffee Shop")
     make_app(client, type="official", name="News Account")
     sign_up(client)
@@ -40,7 +40,8 @@ def test_discover_lists_channels_mini_programs_and_marks_the_rest_coming_soon(cl
     assert "News Account" not in text
     for zh, en in (("视频号", "Channels"), ("直播", "Live"), ("搜一搜", "Search")):
         assert f'{zh} <span class="en">{en}</span>' in text
-    assert text.count("即将推出") == 1  # Live; Channels and Search open
+    assert "即将推出" not in text  # Channels, Live and Search all open
+    assert 'href="/live"' in text
     assert 'href="/channels"' in text
     assert 'href="/search"' in text
     assert text.index("视频号") < text.index("直播") < text.index("Coffee Shop") < text.index("搜一搜")

@@ -21,10 +21,6 @@ FormStr = Annotated[str, Form()]
 APPS_SHOWN = 500
 USERS_SHOWN = 50
 
-DISCOVER_SOON = [
-    ("live", "直播", "Live", "Live rooms and live commerce"),
-]
-
 
 def current_user(request: Request, uow: UnitOfWork) -> identity_service.UserInfo | None:
     """The signed-in user; a cookie naming a user who no longer exists is dropped."""
@@ -75,12 +71,12 @@ def chats(request: Request) -> HTMLResponse:
 
 @router.get("/discover", response_class=HTMLResponse, response_model=None)
 def discover(request: Request) -> Response:
-    """The Discover tab: mini programs, and the components still to come."""
+    """The Discover tab: Channels, Live, Search and the mini programs."""
     with runtime(request).uow() as uow:
         user = current_user(request, uow)
         if user is None:
             return redirect(request, "/")
-        ctx = {"tab": "discover", "user": user, "apps": mini_programs(uow), "soon": DISCOVER_SOON}
+        ctx = {"tab": "discover", "user": user, "apps": mini_programs(uow)}
         return page(request, "client/discover.html", ctx)
 
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from yuanzi.web import assets, channels, client, collect, console, merchant_console, search, studio, wallet
+from yuanzi.web import (
+    assets,
+    channels,
+    client,
+    collect,
+    console,
+    live,
+    merchant_console,
+    search,
+    studio,
+    wallet,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
@@ -16,3 +27,4 @@ router.include_router(collect.router)
 router.include_router(channels.router)
 router.include_router(studio.router)
 router.include_router(search.router)
+router.include_router(live.router)

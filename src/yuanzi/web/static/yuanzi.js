@@ -1,4 +1,5 @@
-// A little vanilla JS for the web client: copy buttons, login-code countdowns, Channels watch time.
+// A little vanilla JS for the web client: copy buttons, login-code countdowns, Channels watch time,
+// live rooms.
 (function () {
   "use strict";
 
@@ -75,7 +76,77 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { startCountdowns(document); reportViews(document); });
+  // Live: the room's frames over its WebSocket; after a drop, reconnect and resume after the last
+  // sequence number shown, so nothing is missed or shown twice.
+  function liveRoom(root) {
+    var section = root.querySelector("[data-live-room]");
+    if (!section || section.hasAttribute("data-connected")) return;
+    section.setAttribute("data-connected", "");
+    var roomId = section.getAttribute("data-live-room");
+    var stream = section.querySelector("#live-stream");
+    var errorBox = section.querySelector("#live-error");
+    var token = document.querySelector('meta[name="yuanzi-csrf"]');
+    var lastSeq = 0, delay = 500;
+    var line = function (event) {
+      var item = document.createElement("li");
+      item.setAttribute("data-seq", event.seq);
+      var who = document.createElement("span");
+      who.className = "who";
+      who.textContent = (event.body && event.body.nickname) || "";
+      var what = document.createElement("span");
+      if (event.kind === "comment") what.textContent = event.body.text;
+      else if (event.kind === "gift") { what.className = "gift"; what.textContent = "送出 " + event.body.name + " ×" + event.body.count; }
+      else if (event.kind === "enter") what.textContent = "来了 joined";
+      else { what.className = "announcement"; what.textContent = (event.body && event.body.text) || event.kind; }
+      item.appendChild(who);
+      item.appendChild(what);
+      stream.appendChild(item);
+      stream.scrollTop = stream.scrollHeight;
+    };
+    var connect = function () {
+      var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+      var socket = new WebSocket(scheme + location.host + "/api/live/rooms/" + roomId + "/ws?after=" + lastSeq);
+      section.liveSocket = socket;
+      socket.onmessage = function (message) {
+        delay = 500;
+        JSON.parse(message.data).events.forEach(function (event) {
+          if (event.seq > lastSeq) { lastSeq = event.seq; line(event); }
+        });
+      };
+      socket.onclose = function (closed) {
+        if (closed.code === 4404 || !section.isConnected) return;
+        setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 10000);
+      };
+    };
+    connect();
+    var send = function (path, body) {
+      return fetch("/live/" + roomId + path, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": token ? token.content : "" },
+        body: JSON.stringify(body)
+      }).then(function (response) {
+        if (response.ok) { if (errorBox) errorBox.hidden = true; return; }
+        return response.json().then(function (problem) {
+          if (errorBox) { errorBox.textContent = problem.error || "failed"; errorBox.hidden = false; }
+        });
+      });
+    };
+    var form = section.querySelector("#live-comment");
+    if (form) form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var input = form.querySelector("input[name=text]");
+      send("/comments", { text: input.value }).then(function () { input.value = ""; });
+    });
+    section.querySelectorAll("[data-gift]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var id = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
+        send("/gifts", { gift: button.getAttribute("data-gift"), count: 1, request_id: id.replace(/[^A-Za-z0-9_-]/g, "") });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { startCountdowns(document); reportViews(document); liveRoom(document); });
   document.addEventListener("htmx:afterSwap", function (event) { reportViews(event.target); });
   document.addEventListener("htmx:afterSwap", function (event) { startCountdowns(event.target); });
 })();
