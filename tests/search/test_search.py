@@ -182,3 +182,22 @@ def test_popular_past_queries_are_suggested_first(
     assert typed[:2] == ["拿铁咖啡豆 拼配", "拿铁咖啡豆 烘焙"]
     assert "拿铁咖啡豆 烘焙日记" in typed
     assert search_service.flush_popular_queries(app_runtime.plain_uow) == 0
+
+
+def test_a_room_live_now_ranks_up_and_drops_when_it_ends(client: TestClient, indexed: Any) -> None:
+    owner, _ = channel(client, "夜市主播")
+    earlier = text_post(client, owner, "夜市小吃合集", 60)
+    room = client.post("/api/live/rooms", json={"title": "夜市小吃直播"}, headers=as_user(owner)).json()
+    indexed()
+    scheduled = search(client, "夜市小吃", explain="true")
+    assert f"live:{room['room_id']}" in ids(scheduled)
+    client.post(f"/api/live/rooms/{room['room_id']}/start", headers=as_user(owner))
+    indexed()
+    live = search(client, "夜市小吃", explain="true")["results"][0]
+    assert (live["doc_id"], live["live"], live["factors"]["live"]) == (f"live:{room['room_id']}", True, 2.0)
+    assert live["url"] == f"/live/{room['room_id']}"
+    client.post(f"/api/live/rooms/{room['room_id']}/end", headers=as_user(owner))
+    indexed()
+    ended = {r["doc_id"]: r for r in search(client, "夜市小吃", explain="true")["results"]}
+    assert ended[f"live:{room['room_id']}"]["factors"]["live"] == 1.0
+    assert f"post:{earlier}" in ended

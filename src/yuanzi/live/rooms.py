@@ -21,6 +21,7 @@ from yuanzi.channels import service as channels_service
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
+from yuanzi.live.events import RoomCreated, RoomEnded, RoomStarted
 from yuanzi.live.models import Room, RoomEvent
 
 SCHEDULED, LIVE, ENDED = "scheduled", "live", "ended"
@@ -125,6 +126,9 @@ def create_room(
     )
     uow.session.add(row)
     uow.session.flush()
+    uow.publish(
+        RoomCreated(room_id=row.id, creator_id=creator.creator_id, creator_name=creator.name, title=clean)
+    )
     return NewRoom(_info(uow, row), key)
 
 
@@ -162,6 +166,7 @@ def start(*, uow: UnitOfWork, room_id: int, user_id: int) -> RoomInfo:
     if row.state == SCHEDULED:
         row.state, row.started_at = LIVE, uow.now()
         uow.session.flush()
+        uow.publish(RoomStarted(room_id=room_id))
         append(uow=uow, room_id=room_id, kind="announcement", user_id=None, body={"text": "直播开始 Live"})
     return _info(uow, row)
 
@@ -176,6 +181,7 @@ def end(*, uow: UnitOfWork, room_id: int, user_id: int) -> RoomInfo:
         row = _room(uow, room_id)
         row.state, row.ended_at = ENDED, uow.now()
         uow.session.flush()
+        uow.publish(RoomEnded(room_id=room_id))
     return _info(uow, row)
 
 

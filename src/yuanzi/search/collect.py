@@ -1,6 +1,7 @@
-"""Re-collect what is searchable from the components themselves (`yuanzi search rebuild
---collect`): for a database whose events were delivered before Search subscribed, or to repair
-the documents table. Uses only the components' service interfaces."""
+"""Re-collect what is searchable from the components themselves — channels, posts, mini programs,
+merchants, rooms live now — with `yuanzi search rebuild --collect`: for a database whose events
+were delivered before Search subscribed, or to repair the documents table. Uses only the
+components' service interfaces."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from yuanzi.channels import service as channels_service
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.identity import service as identity_service
+from yuanzi.live import service as live_service
 from yuanzi.pay import service as pay_service
 from yuanzi.search import documents
 from yuanzi.search.documents import Doc
@@ -21,6 +23,7 @@ from yuanzi.search.subscribers import (
     creator_doc,
     merchant_doc,
     post_doc,
+    room_doc,
 )
 
 PAGE = 500
@@ -60,13 +63,18 @@ def _merchants(uow: UnitOfWork) -> Iterator[Doc]:
         offset += PAGE
 
 
+def _live_rooms(uow: UnitOfWork) -> Iterator[Doc]:
+    for room in live_service.live_rooms(uow=uow, limit=10_000):
+        yield room_doc(room.room_id, room.title, room.creator_name, live=True)
+
+
 def collect(uow_factory: UnitOfWorkFactory, progress: Callable[[int], Any] | None = None) -> int:
     """Write every searchable thing the components hold as a document, replacing what is there
     (popularity from the components' own counts); returns how many. Friends' interactions (the
     social signal) come only from events."""
     count = 0
     with uow_factory() as uow:
-        for source in (_creators, _posts, _apps, _merchants):
+        for source in (_creators, _posts, _apps, _merchants, _live_rooms):
             for doc in source(uow):
                 documents.upsert(uow, doc)
                 count += 1

@@ -15,6 +15,7 @@ from yuanzi.channels.events import (
 from yuanzi.core.events import Event, Subscribers
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity.events import AppCreated
+from yuanzi.live.events import RoomCreated, RoomEnded, RoomStarted
 from yuanzi.pay.events import MerchantCreated
 from yuanzi.search import documents, text
 from yuanzi.search.documents import Doc
@@ -77,6 +78,13 @@ def merchant_doc(mchid: str, name: str, appid: str) -> Doc:
     return Doc(kind="merchant", key=mchid, title=name, url=f"/discover#mp-{appid}")
 
 
+def room_doc(room_id: int, title: str, creator_name: str, live: bool = False) -> Doc:
+    """A live room as a document."""
+    return Doc(
+        kind="live", key=str(room_id), title=title, author=creator_name, url=f"/live/{room_id}", live=live
+    )
+
+
 def on_creator(event: Event, uow: UnitOfWork) -> None:
     assert isinstance(event, CreatorCreated)
     documents.upsert(uow, creator_doc(event.creator_id, event.name, event.bio))
@@ -118,6 +126,15 @@ def on_merchant(event: Event, uow: UnitOfWork) -> None:
     documents.upsert(uow, merchant_doc(event.mchid, event.name, event.appid))
 
 
+def on_room(event: Event, uow: UnitOfWork) -> None:
+    """Rooms in one subscriber, so a room's events are handled in the order they happened."""
+    if isinstance(event, RoomStarted | RoomEnded):
+        documents.set_live(uow, f"live:{event.room_id}", isinstance(event, RoomStarted))
+        return
+    assert isinstance(event, RoomCreated)
+    documents.upsert(uow, room_doc(event.room_id, event.title, event.creator_name))
+
+
 def subscribe(subscribers: Subscribers) -> None:
     """Register Search's subscribers."""
     subscribers.add("search.creators", [CreatorCreated], on_creator)
@@ -127,3 +144,4 @@ def subscribe(subscribers: Subscribers) -> None:
     subscribers.add("search.post-views", [ViewRecorded], on_view)
     subscribers.add("search.apps", [AppCreated], on_app)
     subscribers.add("search.merchants", [MerchantCreated], on_merchant)
+    subscribers.add("search.live-rooms", [RoomCreated, RoomStarted, RoomEnded], on_room)
