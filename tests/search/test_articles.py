@@ -59,6 +59,7 @@ def test_front_matter_and_markdown_become_a_document(export: Path) -> None:
     assert doc.author == "小林"
     assert doc.tags == ("运营", "直播", "视频号", "教程")
     assert doc.created_at == dt.datetime(2026, 5, 1, 10, 30, tzinfo=dt.UTC)
+    assert doc.url == "/search/articles/live"
     assert "先在手机上打开视频号，然后" in doc.body
     assert "代码块里的字也算" in doc.body
     assert "alert" not in doc.body
@@ -114,6 +115,10 @@ def test_import_articles_then_search_and_rebuild(env: Path, export: Path, runtim
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "Indexed 2 documents" in rebuilt.output
     assert found(["视频号"]) == ["article:live"]
+    with runtime.read_uow() as uow:
+        article = search_service.get_article(uow=uow, key="2026/coffee")
+    assert (article.title, article.author) == ("咖啡的故事", "")
+    assert "一杯手冲咖啡" in article.body
     missing = runner.invoke(cli, ["search", "import-articles", str(export / "nope")])
     assert isinstance(missing.exception, InvalidInput)  # main() prints it and exits 2
     assert "is not a directory" in str(missing.exception)

@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from tests.channels.test_feeds import channel
 from tests.search.helpers import text_post
 from tests.web.helpers import sign_up
+from yuanzi.core.runtime import Runtime
+from yuanzi.search import service as search_service
 
 
 def test_results_are_grouped_and_highlighted(client: TestClient, indexed: Any) -> None:
@@ -41,3 +43,25 @@ def test_suggestions_and_bad_input(client: TestClient, indexed: Any) -> None:
     assert "Search posts, channels" in client.get("/search").text
     client.cookies.clear()
     assert client.get("/search", params={"q": "x"}, follow_redirects=False).status_code == 303
+
+
+def test_an_imported_article_opens_from_its_result(client: TestClient, app_runtime: Runtime) -> None:
+    with app_runtime.uow() as uow:
+        search_service.upsert(
+            uow=uow,
+            doc=search_service.Doc(
+                kind="article",
+                key="notes/tea",
+                title="喝茶的规矩",
+                body="先温杯，再投茶。<b>不是标签</b>",
+                author="小林",
+                url="/search/articles/notes/tea",
+            ),
+        )
+        uow.commit()
+    sign_up(client, "读者")
+    page = client.get("/search/articles/notes/tea")
+    assert page.status_code == 200
+    assert "喝茶的规矩" in page.text
+    assert "&lt;b&gt;不是标签&lt;/b&gt;" in page.text
+    assert client.get("/search/articles/nope").status_code == 404

@@ -131,6 +131,7 @@ def read(path: Path, key: str | None = None) -> Doc:
         body=body,
         tags=tuple(dict.fromkeys(_names(meta.get("categories")) + _names(meta.get("tags")))),
         author=str(meta.get("author") or "").strip(),
+        url=f"/search/articles/{key or _key(path.stem)}",
         created_at=_date(meta.get("date"), path),
     )
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from yuanzi.core.errors import InvalidInput
+from yuanzi.core.errors import InvalidInput, NotFound
 from yuanzi.core.events import Subscribers
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
@@ -40,6 +40,7 @@ _indexes_lock = threading.Lock()
 
 __all__ = [
     "SCOPES",
+    "Article",
     "Doc",
     "Imported",
     "Index",
@@ -49,6 +50,7 @@ __all__ = [
     "TantivyIndex",
     "collect",
     "flush_popular_queries",
+    "get_article",
     "import_articles",
     "index_dir",
     "open_index",
@@ -299,6 +301,28 @@ def import_articles(
 def collect(uow_factory: UnitOfWorkFactory, progress: Callable[[int], Any] | None = None) -> int:
     """Re-collect every searchable thing from the components' services into the documents table."""
     return collect_module.collect(uow_factory, progress)
+
+
+@dataclasses.dataclass(frozen=True)
+class Article:
+    """An imported article as its page shows it."""
+
+    key: str
+    title: str
+    author: str
+    tags: list[str]
+    created_at: dt.datetime
+    body: str
+
+
+def get_article(*, uow: UnitOfWork, key: str) -> Article:
+    """An imported article, or NotFound."""
+    row = documents.get(uow, [f"article:{key}"]).get(f"article:{key}")
+    if row is None:
+        raise NotFound("article", key)
+    return Article(
+        row.doc_id.split(":", 1)[1], row.title, row.author, row.tags.split(), row.created_at, row.body
+    )
 
 
 def flush_popular_queries(uow_factory: UnitOfWorkFactory) -> int:

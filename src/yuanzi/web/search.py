@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from yuanzi.core.errors import Problem
+from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.search import service as search_service
 from yuanzi.web.client import current_user
@@ -58,6 +58,22 @@ def search_page(request: Request, q: str = "", scope: str = "all", cursor: str |
         except Problem as exc:
             return page(request, "client/search.html", ctx | {"error": exc.detail}, status_code=exc.status)
         return page(request, "client/search.html", ctx)
+
+
+@router.get("/articles/{key:path}", response_class=HTMLResponse, response_model=None)
+def article(request: Request, key: str) -> Response:
+    """An imported article."""
+    with runtime(request).read_uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return redirect(request, "/")
+        try:
+            found = search_service.get_article(uow=uow, key=key)
+        except NotFound:
+            return page(
+                request, "client/channels_missing.html", {"tab": "discover", "user": user}, status_code=404
+            )
+        return page(request, "client/article.html", {"tab": "discover", "user": user, "article": found})
 
 
 @router.get("/suggest", response_class=HTMLResponse, response_model=None)
