@@ -41,6 +41,8 @@ def test_a_room_goes_live_takes_comments_in_order_and_ends(client: TestClient) -
     assert [e["body"]["text"] for e in log[1:]] == ["第一", "第二", "第三"]
     assert all(e["user_id"] == viewer and e["body"]["nickname"] == "观众" for e in log[1:])
     assert [e["seq"] for e in events(client, room_id, after=2)] == [3, 4]  # resume after what was seen
+    waited = client.get(f"/api/live/rooms/{room_id}/events", params={"after": 4, "wait": 0.5})
+    assert waited.json()["events"] == []  # nothing new within the wait
     assert client.get("/api/live/rooms").json()["rooms"][0]["room_id"] == room_id
     ended = client.post(f"/api/live/rooms/{room_id}/end", headers=as_user(owner))
     assert ended.json()["state"] == "ended"

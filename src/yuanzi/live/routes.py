@@ -153,16 +153,20 @@ def leaderboard(room_id: int, uow: ReadUoW) -> dict[str, Any]:
 
 
 @router.get("/rooms/{room_id}/events")
-def events(request: Request, room_id: int, after: int = 0, wait: float = 0.0) -> dict[str, Any]:
+async def events(request: Request, room_id: int, after: int = 0, wait: float = 0.0) -> dict[str, Any]:
     """The room's log after sequence number `after` — the long-poll fallback: with `wait`, the
     answer waits up to that many seconds (at most 25) for something new."""
     deadline = time.monotonic() + min(max(wait, 0.0), LONG_POLL_MAX)
-    while True:
+
+    def read() -> list[rooms.LogEntry]:
         with runtime(request).read_uow() as uow:
-            found = rooms.entries_after(uow=uow, room_id=room_id, after=max(after, 0))
+            return rooms.entries_after(uow=uow, room_id=room_id, after=max(after, 0))
+
+    while True:
+        found = await asyncio.to_thread(read)  # waiting holds no thread, only reading does
         if found or time.monotonic() >= deadline:
             return {"room_id": room_id, "events": [e.to_json() for e in found]}
-        time.sleep(0.2)
+        await asyncio.sleep(0.2)
 
 
 @router.websocket("/rooms/{room_id}/ws")
