@@ -15,15 +15,13 @@ from sqlalchemy.exc import IntegrityError
 
 from yuanzi.channels.events import CommentAdded, PostReacted, PostShared, ViewRecorded
 from yuanzi.channels.models import Block, Comment, Creator, Post, Reaction, Share, View
-from yuanzi.core import crypto
+from yuanzi.core import crypto, moderation
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 
 REACTIONS = {"like": Post.likes, "recommend": Post.recommends, "favourite": Post.favourites}
 COMMENT_MAX = 500
-# Words a comment may not contain (a starting list; operators extend it in settings later).
-BLOCKED_WORDS = ("赌博", "代开发票", "刷单", "加微信领红包")
 VIEW_EVENTS = ("play", "progress", "finish")
 
 
@@ -92,7 +90,7 @@ def comment(
     clean = text.strip()
     if not clean or len(clean) > COMMENT_MAX:
         raise InvalidInput(f"a comment is 1–{COMMENT_MAX} characters", field="text")
-    if any(word in clean for word in BLOCKED_WORDS):
+    if moderation.risky(clean):
         raise Problem(422, "comment_rejected", "the comment contains words that are not allowed here")
     if uow.session.get(Block, (post.creator_id, user_id)) is not None:
         raise Problem(403, "blocked", "the creator has blocked you from commenting")

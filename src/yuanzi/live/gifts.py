@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
-from yuanzi.live import rooms
+from yuanzi.live import moderation, rooms
 from yuanzi.live.models import Gift, Room
 from yuanzi.pay import service as pay_service
 
@@ -60,6 +60,7 @@ def send(
         raise Problem(409, "room_not_live", "the room is not live")
     if room.user_id == user_id:
         raise Problem(409, "own_room", "you cannot send gifts in your own room")
+    moderation.check_allowed(uow, room, user_id)
     name, price = CATALOGUE[gift]
     amount = price * count
     viewer = identity_service.get_user(uow=uow, user_id=user_id)

@@ -42,6 +42,9 @@ class RoomEvent(Base):
     body: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
 
+    # Rate limits count a user's recent comments in a room.
+    __table_args__ = (Index("ix_live_room_events_user", "room_id", "user_id", "created_at"),)
+
 
 class Gift(Base):
     """A gift sent in a room: paid through Pay, logged in the room under `seq`."""
@@ -62,3 +65,33 @@ class Gift(Base):
         UniqueConstraint("user_id", "request_id", name="uq_live_gifts_request"),
         Index("ix_live_gifts_room", "room_id", "user_id"),
     )
+
+
+class Moderator(Base):
+    """A user the owner made a moderator of a room (may mute; exempt from rate limits)."""
+
+    __tablename__ = "live_moderators"
+
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+
+
+class Mute(Base):
+    """A user muted in a room: no comments there, on any device, until unmuted."""
+
+    __tablename__ = "live_mutes"
+
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    by_user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class Ban(Base):
+    """A user a creator banned from all its rooms: no comments and no gifts."""
+
+    __tablename__ = "live_bans"
+
+    creator_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

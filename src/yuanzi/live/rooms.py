@@ -21,6 +21,7 @@ from yuanzi.channels import service as channels_service
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
+from yuanzi.live import moderation
 from yuanzi.live.events import RoomCreated, RoomEnded, RoomStarted
 from yuanzi.live.models import Room, RoomEvent
 
@@ -221,6 +222,7 @@ def comment(*, uow: UnitOfWork, room_id: int, user_id: int, text: str) -> LogEnt
     clean = text.strip()
     if not 1 <= len(clean) <= COMMENT_MAX:
         raise InvalidInput(f"a comment is 1–{COMMENT_MAX} characters", field="text")
+    moderation.check_comment(uow, _room(uow, room_id), user_id, clean)
     return append(
         uow=uow,
         room_id=room_id,

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import read_unit_of_work, runtime, unit_of_work
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.live import gifts, rooms
+from yuanzi.live import gifts, moderation, rooms
 from yuanzi.live.hub import Hub
 
 router = APIRouter(prefix="/api/live", tags=["live"])
@@ -150,6 +150,54 @@ def leaderboard(room_id: int, uow: ReadUoW) -> dict[str, Any]:
         "room_id": room_id,
         "givers": [{"user_id": u, "amount": a} for u, a in gifts.leaderboard(uow=uow, room_id=room_id)],
     }
+
+
+@router.put("/rooms/{room_id}/moderators/{user_id}")
+def add_moderator(room_id: int, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """The owner makes a viewer a moderator (may mute; not rate-limited)."""
+    changed = moderation.set_moderator(uow=uow, room_id=room_id, owner_id=user, user_id=user_id, on=True)
+    uow.commit()
+    return {"moderator": user_id, "changed": changed}
+
+
+@router.delete("/rooms/{room_id}/moderators/{user_id}")
+def remove_moderator(room_id: int, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """The owner takes the role back."""
+    changed = moderation.set_moderator(uow=uow, room_id=room_id, owner_id=user, user_id=user_id, on=False)
+    uow.commit()
+    return {"moderator": user_id, "changed": changed}
+
+
+@router.put("/rooms/{room_id}/mutes/{user_id}")
+def mute(room_id: int, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """The owner or a moderator mutes a viewer in this room, on every device, until unmuted."""
+    changed = moderation.set_mute(uow=uow, room_id=room_id, by_user_id=user, user_id=user_id, on=True)
+    uow.commit()
+    return {"muted": user_id, "changed": changed}
+
+
+@router.delete("/rooms/{room_id}/mutes/{user_id}")
+def unmute(room_id: int, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """Unmute."""
+    changed = moderation.set_mute(uow=uow, room_id=room_id, by_user_id=user, user_id=user_id, on=False)
+    uow.commit()
+    return {"muted": user_id, "changed": changed}
+
+
+@router.put("/bans/{user_id}")
+def ban(user_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """Your channel bans a user from all its rooms (no comments, no gifts)."""
+    changed = moderation.set_ban(uow=uow, owner_id=user, user_id=user_id, on=True)
+    uow.commit()
+    return {"banned": user_id, "changed": changed}
+
+
+@router.delete("/bans/{user_id}")
+def unban(user_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """Lift the ban."""
+    changed = moderation.set_ban(uow=uow, owner_id=user, user_id=user_id, on=False)
+    uow.commit()
+    return {"banned": user_id, "changed": changed}
 
 
 @router.get("/rooms/{room_id}/events")
