@@ -196,15 +196,23 @@ class TantivyIndex:
         best BM25 first."""
         if not words:
             return []
+        searcher = self.searcher()
+        result = searcher.search(self.query(words, kinds), limit)
+        return [Hit(searcher.doc(address)["doc_id"][0], float(score)) for score, address in result.hits]
+
+    def query(self, words: list[str], kinds: list[str] | None = None) -> tantivy.Query:
+        """The Tantivy query `search` runs (benchmarks time Tantivy alone with it)."""
         must = [(tantivy.Occur.Must, self._word_query(w)) for w in words]
         if kinds:
             kind_query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "kind", k)) for k in kinds]
             )
             must.append((tantivy.Occur.Must, kind_query))
-        searcher = self._index.searcher()
-        result = searcher.search(tantivy.Query.boolean_query(must), limit)
-        return [Hit(searcher.doc(address)["doc_id"][0], float(score)) for score, address in result.hits]
+        return tantivy.Query.boolean_query(must)
+
+    def searcher(self) -> tantivy.Searcher:
+        """A searcher over the index as last committed."""
+        return self._index.searcher()
 
     def _word_query(self, word: str) -> tantivy.Query:
         def term(field: str, value: str) -> tantivy.Query:
@@ -227,7 +235,7 @@ class TantivyIndex:
         field = "pinyin" if text.is_latin(prefix) else "title"
         if len(prefix) < 2:  # a one-character prefix continues into too many words to walk them
             return self.search(uow, [*whole, prefix], None, limit)
-        searcher = self._index.searcher()
+        searcher = self.searcher()
         completions = [str(t) for t, _ in searcher.terms_with_prefix(field, prefix, limit=COMPLETIONS)]
         if not completions:
             return self.search(uow, [*whole, prefix], None, limit)
