@@ -34,7 +34,8 @@ def names(query: str, doc: SearchDocument) -> bool:
         return False
     if folded == title:
         return True
-    return folded.isascii() and folded in text.title_spellings(doc.title)
+    # Initials have one letter per character and full pinyin more: shorter cannot name it.
+    return folded.isascii() and len(folded) >= len(title) and folded in text.title_spellings(doc.title)
 
 
 def score(doc: SearchDocument, bm25: float, now: dt.datetime, query: str = "", friends: int = 0) -> Scored:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -123,7 +124,8 @@ def pinyin_tokens(text: str) -> list[str]:
     return list(tokens)
 
 
-def title_spellings(title: str) -> set[str]:
+@functools.lru_cache(maxsize=65_536)  # ranking asks for every candidate of every pinyin query
+def title_spellings(title: str) -> frozenset[str]:
     """The whole title's joined pinyin and initials, for every reading (视频号 → shipinhao, sph)."""
     spellings: set[str] = set()
     for run in ["".join(_CJK.findall(normalise(title)))]:
@@ -134,7 +136,7 @@ def title_spellings(title: str) -> set[str]:
         for syllables in itertools.islice(itertools.product(*choices), MAX_READINGS):
             spellings.add("".join(syllables))
             spellings.add("".join(s[0] for s in syllables))
-    return spellings
+    return frozenset(spellings)
 
 
 def is_latin(word: str) -> bool:
