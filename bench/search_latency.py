@@ -25,10 +25,11 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import jieba
 import tantivy
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
 
 from yuanzi.core import migrate
 from yuanzi.core.clock import SystemClock
@@ -89,6 +90,18 @@ def query_mix(docs: list[dict[str, str]], rng: random.Random, count: int) -> lis
     return queries
 
 
+def load_documents(engine: Engine, rows: list[dict[str, Any]]) -> None:
+    """Write documents (and the change log entries the index applies) in bulk, as subscribers would."""
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(metadata.tables["search_documents"]),
+            [{"live": False, "updated_at": now, **r} for r in rows],
+        )
+        changes = [{"doc_id": r["doc_id"], "changed_at": now} for r in rows]
+        conn.execute(insert(metadata.tables["search_changes"]), changes)
+
+
 def timed(function: object, items: list[str]) -> list[float]:
     out = []
     for item in items:
@@ -123,28 +136,21 @@ def main() -> None:
         migrate.upgrade(engine)
         runtime = Runtime(engine=engine, clock=SystemClock(), subscribers=Subscribers(), deliver=False)
         now = dt.datetime.now(dt.UTC)
-        with engine.begin() as conn:
-            conn.execute(
-                insert(metadata.tables["search_documents"]),
-                [
-                    {
-                        **d,
-                        "kind": "article",
-                        "tags": "",
-                        "author": "",
-                        "url": "",
-                        "created_at": now,
-                        "popularity": 0.0,
-                        "live": False,
-                        "updated_at": now,
-                    }
-                    for d in docs
-                ],
-            )
-            conn.execute(
-                insert(metadata.tables["search_changes"]),
-                [{"doc_id": d["doc_id"], "changed_at": now} for d in docs],
-            )
+        load_documents(
+            engine,
+            [
+                {
+                    **d,
+                    "kind": "article",
+                    "tags": "",
+                    "author": "",
+                    "url": "",
+                    "created_at": now,
+                    "popularity": 0.0,
+                }
+                for d in docs
+            ],
+        )
         index = search_service.open_index(settings)
         assert isinstance(index, search_index.TantivyIndex)
         start = time.perf_counter()

@@ -15,18 +15,21 @@ import datetime as dt
 import json
 import math
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search_latency import load_documents
 
 from yuanzi.core import migrate
 from yuanzi.core.clock import SystemClock
 from yuanzi.core.db import create_db_engine
 from yuanzi.core.events import Subscribers
 from yuanzi.core.runtime import Runtime
-from yuanzi.models import metadata
 from yuanzi.search import service as search_service
 from yuanzi.search import text as search_text
 from yuanzi.settings import Settings
@@ -80,30 +83,18 @@ def main() -> None:
             search_text.add_words(
                 [d["title"] for d in corpus if d["kind"] in ("creator", "miniprogram", "merchant")]
             )
-            with engine.begin() as conn:
-                conn.execute(
-                    insert(metadata.tables["search_documents"]),
-                    [
-                        {
-                            "doc_id": d["doc_id"],
-                            "kind": d["kind"],
-                            "title": d["title"],
-                            "body": d["body"],
-                            "tags": d["tags"],
-                            "author": d["author"],
-                            "url": "",
-                            "created_at": now - dt.timedelta(days=d["days"]),
-                            "popularity": d["popularity"],
-                            "live": False,
-                            "updated_at": now,
-                        }
-                        for d in corpus
-                    ],
-                )
-                conn.execute(
-                    insert(metadata.tables["search_changes"]),
-                    [{"doc_id": d["doc_id"], "changed_at": now} for d in corpus],
-                )
+            load_documents(
+                engine,
+                [
+                    {
+                        **{k: d[k] for k in ("doc_id", "kind", "title", "body", "tags", "author")},
+                        "url": "",
+                        "created_at": now - dt.timedelta(days=d["days"]),
+                        "popularity": d["popularity"],
+                    }
+                    for d in corpus
+                ],
+            )
             index = search_service.open_index(settings)
             while index.sync(runtime.plain_uow):
                 pass

@@ -16,10 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from yuanzi.channels import routes_interactions
 from yuanzi.channels import service as channels_service
-from yuanzi.channels.acting import ReadUoW, UoW, User
 from yuanzi.core import cards
 from yuanzi.core.errors import InvalidInput, NotFound
-from yuanzi.core.http import runtime
+from yuanzi.core.http import ReadUoW, UoW, User, runtime
 
 router = APIRouter(prefix="/api/channels", tags=["channels"])
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from yuanzi.channels import service as channels_service
-from yuanzi.channels.acting import ReadUoW, UoW, User
+from yuanzi.core.http import ReadUoW, UoW, User
 from yuanzi.core.uow import UnitOfWork
 
 router = APIRouter()

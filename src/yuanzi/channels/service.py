@@ -109,6 +109,7 @@ def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
             lambda: income.settle_due(uow_factory, params),
             interval=60.0,
             batch=income.MAX_DAYS_PER_RUN,
+            on_commit=False,
         )
     ]
 

@@ -4,10 +4,10 @@ and rendering `WxError` / `Problem` in their dialects."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -50,6 +50,29 @@ def read_unit_of_work(request: Request) -> Iterator[UnitOfWork]:
     """A FastAPI dependency for endpoints that only read: a read-only unit of work."""
     with runtime(request).read_uow() as uow:
         yield uow
+
+
+def acting_user(request: Request, x_yuanzi_user: Annotated[str | None, Header()] = None) -> int:
+    """The user a `/api/` request acts as (sandbox: the X-Yuanzi-User header); production
+    sign-in for the REST API is not built yet."""
+    if not request.app.state.settings.is_sandbox:
+        raise Problem(401, "sign_in_required", "this API needs a signed-in user; not available yet")
+    if not x_yuanzi_user or not x_yuanzi_user.isdigit():
+        raise Problem(401, "sign_in_required", "send X-Yuanzi-User: <user_id> to act as a sandbox user")
+    return int(x_yuanzi_user)
+
+
+def maybe_acting_user(request: Request, x_yuanzi_user: Annotated[str | None, Header()] = None) -> int | None:
+    """The acting user if the request names one (sandbox), else None: for endpoints anyone may call."""
+    if request.app.state.settings.is_sandbox and x_yuanzi_user and x_yuanzi_user.isdigit():
+        return int(x_yuanzi_user)
+    return None
+
+
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+ReadUoW = Annotated[UnitOfWork, Depends(read_unit_of_work)]
+User = Annotated[int, Depends(acting_user)]
+MaybeUser = Annotated[int | None, Depends(maybe_acting_user)]
 
 
 def parse_wx_json(body: bytes) -> dict[str, Any]:

@@ -42,10 +42,15 @@ class Runtime:
         )
 
     def _wake(self) -> None:
-        self.wake()
+        """A commit: the bus, and the workers that react to commits."""
+        self.bus.wake()
+        for worker in self.workers:
+            if worker.on_commit:
+                worker.wake()
 
     def wake(self) -> None:
-        """Something changed (a commit, the sandbox clock): let the bus and the workers look now."""
+        """Something changed (the sandbox clock, an operator's request): let the bus and every
+        worker look now."""
         self.bus.wake()
         for worker in self.workers:
             worker.wake()

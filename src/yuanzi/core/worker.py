@@ -21,9 +21,19 @@ class Worker:
     """Runs `step` in a thread whenever woken and at least every `interval` seconds."""
 
     def __init__(
-        self, name: str, step: Callable[[], int], *, interval: float = 0.5, batch: int = 100
+        self,
+        name: str,
+        step: Callable[[], int],
+        *,
+        interval: float = 0.5,
+        batch: int = 100,
+        on_commit: bool = True,
     ) -> None:
         self.name = name
+        # Whether a commit anywhere should wake it: not for work that only a day boundary or
+        # its own interval brings (settlement, income), which would otherwise run a transaction
+        # after every commit of the platform.
+        self.on_commit = on_commit
         self._step = step
         self._interval = interval
         self._batch = batch

@@ -5,11 +5,13 @@ and per-user rate limits that moderators and the owner are exempt from."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from yuanzi.channels import service as channels_service
 from yuanzi.core import moderation
+from yuanzi.core.db import Base
 from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
@@ -30,6 +32,17 @@ def is_moderator(uow: UnitOfWork, room: Room, user_id: int) -> bool:
     return room.user_id == user_id or uow.session.get(Moderator, (room.id, user_id)) is not None
 
 
+def _switch(uow: UnitOfWork, existing: Base | None, on: bool, make: Callable[[], Base]) -> bool:
+    """Add the row `make` builds, or delete `existing`; False when it is already so."""
+    if on == (existing is not None):
+        return False
+    if on:
+        uow.session.add(make())
+    else:
+        uow.session.delete(existing)
+    return True
+
+
 def set_moderator(*, uow: UnitOfWork, room_id: int, owner_id: int, user_id: int, on: bool) -> bool:
     """The owner adds or removes a moderator; False when nothing changed."""
     room = _room(uow, room_id)
@@ -37,13 +50,7 @@ def set_moderator(*, uow: UnitOfWork, room_id: int, owner_id: int, user_id: int,
         raise Problem(403, "not_your_room", "only the room's owner can choose moderators")
     identity_service.get_user(uow=uow, user_id=user_id)
     existing = uow.session.get(Moderator, (room_id, user_id))
-    if on == (existing is not None):
-        return False
-    if on:
-        uow.session.add(Moderator(room_id=room_id, user_id=user_id))
-    else:
-        uow.session.delete(existing)
-    return True
+    return _switch(uow, existing, on, lambda: Moderator(room_id=room_id, user_id=user_id))
 
 
 def set_mute(*, uow: UnitOfWork, room_id: int, by_user_id: int, user_id: int, on: bool) -> bool:
@@ -55,13 +62,9 @@ def set_mute(*, uow: UnitOfWork, room_id: int, by_user_id: int, user_id: int, on
         raise Problem(409, "cannot_mute_moderator", "the owner and moderators cannot be muted")
     identity_service.get_user(uow=uow, user_id=user_id)
     existing = uow.session.get(Mute, (room_id, user_id))
-    if on == (existing is not None):
-        return False
-    if on:
-        uow.session.add(Mute(room_id=room_id, user_id=user_id, by_user_id=by_user_id, at=uow.now()))
-    else:
-        uow.session.delete(existing)
-    return True
+    return _switch(
+        uow, existing, on, lambda: Mute(room_id=room_id, user_id=user_id, by_user_id=by_user_id, at=uow.now())
+    )
 
 
 def set_ban(*, uow: UnitOfWork, owner_id: int, user_id: int, on: bool) -> bool:
@@ -73,15 +76,9 @@ def set_ban(*, uow: UnitOfWork, owner_id: int, user_id: int, on: bool) -> bool:
     if owner_id == user_id:
         raise Problem(409, "cannot_ban_yourself", "you cannot ban yourself")
     identity_service.get_user(uow=uow, user_id=user_id)
-    creator_id, now = creator.creator_id, uow.now()
+    creator_id = creator.creator_id
     existing = uow.session.get(Ban, (creator_id, user_id))
-    if on == (existing is not None):
-        return False
-    if on:
-        uow.session.add(Ban(creator_id=creator_id, user_id=user_id, at=now))
-    else:
-        uow.session.execute(delete(Ban).where(Ban.creator_id == creator_id, Ban.user_id == user_id))
-    return True
+    return _switch(uow, existing, on, lambda: Ban(creator_id=creator_id, user_id=user_id, at=uow.now()))
 
 
 def check_comment(uow: UnitOfWork, room: Room, user_id: int, text: str) -> None:

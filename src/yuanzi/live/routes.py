@@ -5,33 +5,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from yuanzi.core.errors import NotFound, Problem
-from yuanzi.core.http import read_unit_of_work, runtime, unit_of_work
-from yuanzi.core.uow import UnitOfWork
+from yuanzi.core.errors import NotFound
+from yuanzi.core.http import ReadUoW, UoW, User, runtime
 from yuanzi.live import gifts, moderation, rooms
 from yuanzi.live.hub import Hub
 
 router = APIRouter(prefix="/api/live", tags=["live"])
-UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
-ReadUoW = Annotated[UnitOfWork, Depends(read_unit_of_work)]
 LONG_POLL_MAX = 25.0
-
-
-def acting_user(request: Request, x_yuanzi_user: Annotated[str | None, Header()] = None) -> int:
-    """The user this request acts as (sandbox: the X-Yuanzi-User header)."""
-    if not request.app.state.settings.is_sandbox:
-        raise Problem(401, "sign_in_required", "the Live API needs a signed-in user; not available yet")
-    if not x_yuanzi_user or not x_yuanzi_user.isdigit():
-        raise Problem(401, "sign_in_required", "send X-Yuanzi-User: <user_id> to act as a sandbox user")
-    return int(x_yuanzi_user)
-
-
-User = Annotated[int, Depends(acting_user)]
 
 
 def hub(request_or_socket: Request | WebSocket) -> Hub:
@@ -153,49 +138,30 @@ def leaderboard(room_id: int, uow: ReadUoW) -> dict[str, Any]:
 
 
 @router.put("/rooms/{room_id}/moderators/{user_id}")
-def add_moderator(room_id: int, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
-    """The owner makes a viewer a moderator (may mute; not rate-limited)."""
-    changed = moderation.set_moderator(uow=uow, room_id=room_id, owner_id=user, user_id=user_id, on=True)
-    uow.commit()
-    return {"moderator": user_id, "changed": changed}
-
-
 @router.delete("/rooms/{room_id}/moderators/{user_id}")
-def remove_moderator(room_id: int, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
-    """The owner takes the role back."""
-    changed = moderation.set_moderator(uow=uow, room_id=room_id, owner_id=user, user_id=user_id, on=False)
+def moderator(request: Request, room_id: int, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """PUT: the owner makes a viewer a moderator (may mute; not rate-limited); DELETE: takes it back."""
+    on = request.method == "PUT"
+    changed = moderation.set_moderator(uow=uow, room_id=room_id, owner_id=user, user_id=user_id, on=on)
     uow.commit()
     return {"moderator": user_id, "changed": changed}
 
 
 @router.put("/rooms/{room_id}/mutes/{user_id}")
-def mute(room_id: int, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
-    """The owner or a moderator mutes a viewer in this room, on every device, until unmuted."""
-    changed = moderation.set_mute(uow=uow, room_id=room_id, by_user_id=user, user_id=user_id, on=True)
-    uow.commit()
-    return {"muted": user_id, "changed": changed}
-
-
 @router.delete("/rooms/{room_id}/mutes/{user_id}")
-def unmute(room_id: int, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
-    """Unmute."""
-    changed = moderation.set_mute(uow=uow, room_id=room_id, by_user_id=user, user_id=user_id, on=False)
+def mute(request: Request, room_id: int, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """PUT: the owner or a moderator mutes a viewer in this room, on every device; DELETE: unmutes."""
+    on = request.method == "PUT"
+    changed = moderation.set_mute(uow=uow, room_id=room_id, by_user_id=user, user_id=user_id, on=on)
     uow.commit()
     return {"muted": user_id, "changed": changed}
 
 
 @router.put("/bans/{user_id}")
-def ban(user_id: int, user: User, uow: UoW) -> dict[str, Any]:
-    """Your channel bans a user from all its rooms (no comments, no gifts)."""
-    changed = moderation.set_ban(uow=uow, owner_id=user, user_id=user_id, on=True)
-    uow.commit()
-    return {"banned": user_id, "changed": changed}
-
-
 @router.delete("/bans/{user_id}")
-def unban(user_id: int, user: User, uow: UoW) -> dict[str, Any]:
-    """Lift the ban."""
-    changed = moderation.set_ban(uow=uow, owner_id=user, user_id=user_id, on=False)
+def ban(request: Request, user_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """PUT: your channel bans a user from all its rooms (no comments, no gifts); DELETE: lifts it."""
+    changed = moderation.set_ban(uow=uow, owner_id=user, user_id=user_id, on=request.method == "PUT")
     uow.commit()
     return {"banned": user_id, "changed": changed}
 

@@ -175,6 +175,12 @@ def workers(uow_factory: UnitOfWorkFactory) -> list[Worker]:
     (T+1), deliver notifications."""
     return [
         Worker("pay-refunds", lambda: refunds.process_due(uow_factory), interval=0.5, batch=50),
-        Worker("pay-settlement", lambda: settlement.settle_due(uow_factory), interval=5.0, batch=1_000_000),
+        Worker(
+            "pay-settlement",
+            lambda: settlement.settle_due(uow_factory),
+            interval=5.0,
+            batch=1_000_000,
+            on_commit=False,
+        ),
         Worker("pay-notifications", lambda: notifications.deliver_due(uow_factory), interval=0.5, batch=50),
     ]

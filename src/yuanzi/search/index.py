@@ -71,6 +71,11 @@ def tokens(row: SearchDocument) -> dict[str, str]:
     }
 
 
+def _hits(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> list[Hit]:
+    result = searcher.search(query, limit)
+    return [Hit(searcher.doc(address)["doc_id"][0], float(score)) for score, address in result.hits]
+
+
 class TantivyIndex:
     """One process's index; `sync` applies the change log, `search` answers queries."""
 
@@ -196,9 +201,7 @@ class TantivyIndex:
         best BM25 first."""
         if not words:
             return []
-        searcher = self.searcher()
-        result = searcher.search(self.query(words, kinds), limit)
-        return [Hit(searcher.doc(address)["doc_id"][0], float(score)) for score, address in result.hits]
+        return _hits(self.searcher(), self.query(words, kinds), limit)
 
     def query(self, words: list[str], kinds: list[str] | None = None) -> tantivy.Query:
         """The Tantivy query `search` runs (benchmarks time Tantivy alone with it)."""
@@ -242,8 +245,5 @@ class TantivyIndex:
         last = tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, c)) for c in completions]
         )
-        query = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, self._word_query(w)) for w in whole] + [(tantivy.Occur.Must, last)]
-        )
-        result = searcher.search(query, limit)
-        return [Hit(searcher.doc(address)["doc_id"][0], float(score)) for score, address in result.hits]
+        head = [(tantivy.Occur.Must, self.query(whole))] if whole else []
+        return _hits(searcher, tantivy.Query.boolean_query([*head, (tantivy.Occur.Must, last)]), limit)

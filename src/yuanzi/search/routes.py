@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 
-from yuanzi.core.http import runtime
+from yuanzi.core.http import MaybeUser, runtime
 from yuanzi.search import service as search_service
 
 router = APIRouter(prefix="/api/search", tags=["search"])
-
-
-def _viewer(request: Request, x_yuanzi_user: str | None) -> int | None:
-    """Who is searching, if known (sandbox: the X-Yuanzi-User header): their friends' likes count."""
-    if request.app.state.settings.is_sandbox and x_yuanzi_user and x_yuanzi_user.isdigit():
-        return int(x_yuanzi_user)
-    return None
 
 
 def _index(request: Request) -> search_service.Index:
@@ -31,7 +24,7 @@ def search(
     cursor: str | None = None,
     limit: int = 20,
     explain: bool = False,
-    x_yuanzi_user: Annotated[str | None, Header()] = None,
+    viewer: MaybeUser = None,
 ) -> dict[str, Any]:
     """搜一搜: everything public containing every word of `q` — as a word, as characters or as pinyin
     (full, joined or initials) — ranked by BM25 × freshness × popularity × friends × type ×
@@ -47,7 +40,7 @@ def search(
             scope=scope,
             cursor=cursor,
             limit=limit,
-            user_id=_viewer(request, x_yuanzi_user),
+            user_id=viewer,
         )
     return {
         "query": found.query,

@@ -106,7 +106,13 @@ def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
     index = open_index(settings)
     return [
         Worker("search-index", lambda: index.sync(uow_factory), interval=1.0, batch=BATCH),
-        Worker("search-queries", lambda: popular.flush(uow_factory), interval=5.0, batch=1_000_000),
+        Worker(
+            "search-queries",
+            lambda: popular.flush(uow_factory),
+            interval=5.0,
+            batch=1_000_000,
+            on_commit=False,
+        ),
     ]
 
 

@@ -20,7 +20,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import jieba
 import opencc
@@ -107,6 +107,14 @@ def word_grams(word: str) -> list[str]:
     return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
+def _readings(chinese: str) -> Iterator[tuple[str, ...]]:
+    """The syllables of every reading of `chinese` (polyphones multiply), at most MAX_READINGS."""
+    choices = [
+        sorted(set(r)) for r in pinyin(chinese, style=Style.NORMAL, heteronym=True, errors="ignore") if r
+    ]
+    return itertools.islice(itertools.product(*choices), MAX_READINGS)
+
+
 def pinyin_tokens(text: str) -> list[str]:
     """Pinyin of a title or name: syllables, joined syllables and initials, for each reading."""
     tokens: dict[str, None] = {}
@@ -114,11 +122,8 @@ def pinyin_tokens(text: str) -> list[str]:
     # The whole run and the words inside it: "sph" finds 视频号 inside 重庆视频号 and 视频号剪辑课.
     pieces = runs + [w for r in runs for w in _split(r, search=True) if len(w) > 1]
     for piece in pieces:
-        readings = pinyin(piece, style=Style.NORMAL, heteronym=True, errors="ignore")
-        choices = [sorted(set(r)) for r in readings if r]
-        for syllables in itertools.islice(itertools.product(*choices), MAX_READINGS):
-            for syllable in syllables:
-                tokens.setdefault(syllable, None)
+        for syllables in _readings(piece):
+            tokens.update(dict.fromkeys(syllables))
             tokens.setdefault("".join(syllables), None)
             tokens.setdefault("".join(s[0] for s in syllables), None)
     return list(tokens)
@@ -127,16 +132,11 @@ def pinyin_tokens(text: str) -> list[str]:
 @functools.lru_cache(maxsize=65_536)  # ranking asks for every candidate of every pinyin query
 def title_spellings(title: str) -> frozenset[str]:
     """The whole title's joined pinyin and initials, for every reading (视频号 → shipinhao, sph)."""
-    spellings: set[str] = set()
-    for run in ["".join(_CJK.findall(normalise(title)))]:
-        if not run:
-            continue
-        readings = pinyin(run, style=Style.NORMAL, heteronym=True, errors="ignore")
-        choices = [sorted(set(r)) for r in readings if r]
-        for syllables in itertools.islice(itertools.product(*choices), MAX_READINGS):
-            spellings.add("".join(syllables))
-            spellings.add("".join(s[0] for s in syllables))
-    return frozenset(spellings)
+    chinese = "".join(_CJK.findall(normalise(title)))
+    if not chinese:
+        return frozenset()
+    readings = list(_readings(chinese))
+    return frozenset(["".join(r) for r in readings] + ["".join(s[0] for s in r) for r in readings])
 
 
 def is_latin(word: str) -> bool:

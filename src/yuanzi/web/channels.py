@@ -7,16 +7,16 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 
 from yuanzi.channels import service as channels_service
 from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
-from yuanzi.web import session
+from yuanzi.web.actions import form_action, json_action
 from yuanzi.web.client import current_user
-from yuanzi.web.render import csrf_rejected, page, redirect, settings
+from yuanzi.web.render import not_found, page, redirect, settings
 
 router = APIRouter(prefix="/channels")
 FormStr = Annotated[str, Form()]
@@ -72,11 +72,6 @@ def _ctx(uow: UnitOfWork, user: identity_service.UserInfo, tab: str, **extra: An
     }
 
 
-def _missing(request: Request, user: identity_service.UserInfo, status: int) -> HTMLResponse:
-    ctx = {"tab": "discover", "user": user}
-    return page(request, "client/channels_missing.html", ctx, status_code=status)
-
-
 @router.get("/posts/{post_id}", response_class=HTMLResponse, response_model=None)
 def post_page(request: Request, post_id: int, error: str | None = None, status_code: int = 200) -> Response:
     """A post: its video or images, text, cards, reactions and comments."""
@@ -87,9 +82,7 @@ def post_page(request: Request, post_id: int, error: str | None = None, status_c
         try:
             post = channels_service.get_post(uow=uow, post_id=post_id)
         except NotFound:
-            return page(
-                request, "client/channels_missing.html", {"tab": "discover", "user": user}, status_code=404
-            )
+            return not_found(request, user)
         ctx = {
             "tab": "discover",
             "user": user,
@@ -107,14 +100,12 @@ def react(
     request: Request, post_id: int, csrf_token: FormStr = "", kind: FormStr = "", on: FormStr = "1"
 ) -> Response:
     """赞 / 推荐 / 收藏, or take it back."""
-    return _act(
-        request,
-        post_id,
-        csrf_token,
-        lambda uow, uid: channels_service.react(
-            uow=uow, user_id=uid, post_id=post_id, kind=kind, on=on == "1"
-        ),
-    )
+
+    def action(uow: UnitOfWork, user: identity_service.UserInfo) -> str:
+        channels_service.react(uow=uow, user_id=user.user_id, post_id=post_id, kind=kind, on=on == "1")
+        return f"/channels/posts/{post_id}"
+
+    return form_action(request, csrf_token, action, _post_failed(request, post_id))
 
 
 @router.post("/posts/{post_id}/comments", response_model=None)
@@ -122,66 +113,36 @@ def add_comment(
     request: Request, post_id: int, csrf_token: FormStr = "", text: FormStr = "", parent_id: FormStr = ""
 ) -> Response:
     """Comment, or reply to a comment."""
-    return _act(
-        request,
-        post_id,
-        csrf_token,
-        lambda uow, uid: channels_service.comment(
-            uow=uow,
-            user_id=uid,
-            post_id=post_id,
-            text=text,
-            parent_id=int(parent_id) if parent_id.isdigit() else None,
-        ),
-    )
+    parent = int(parent_id) if parent_id.isdigit() else None
+
+    def action(uow: UnitOfWork, user: identity_service.UserInfo) -> str:
+        channels_service.comment(uow=uow, user_id=user.user_id, post_id=post_id, text=text, parent_id=parent)
+        return f"/channels/posts/{post_id}"
+
+    return form_action(request, csrf_token, action, _post_failed(request, post_id))
 
 
-def _act(
-    request: Request, post_id: int, csrf_token: str, action: Callable[[UnitOfWork, int], object]
-) -> Response:
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        user = current_user(request, uow)
-        if user is None:
-            return redirect(request, "/")
-        try:
-            action(uow, user.user_id)
-        except Problem as exc:
-            uow.rollback()
-            return post_page(request, post_id, error=exc.detail, status_code=exc.status)
-        uow.commit()
-    return redirect(request, f"/channels/posts/{post_id}")
+def _post_failed(request: Request, post_id: int) -> Callable[[UnitOfWork, Any, Problem], Response]:
+    """The post page again, saying why."""
+    return lambda _uow, _user, exc: post_page(request, post_id, error=exc.detail, status_code=exc.status)
 
 
 @router.post("/posts/{post_id}/views", response_model=None)
 async def view(request: Request, post_id: int) -> Response:
     """The player reports play / progress / finish (JSON, with the CSRF header): watch time."""
-    try:
-        session.check_csrf(request, "")
-        body = await request.json()
-    except (session.CsrfRejected, ValueError):
-        return JSONResponse({"error": "bad request"}, status_code=400)
-    with runtime(request).uow() as uow:
-        user = current_user(request, uow)
-        if user is None:
-            return JSONResponse({"error": "sign in"}, status_code=401)
-        try:
-            view_id = channels_service.record_view(
-                uow=uow,
-                user_id=user.user_id,
-                post_id=post_id,
-                event=str(body.get("event", "")),
-                view_id=body.get("view_id") if isinstance(body.get("view_id"), int) else None,
-                position_ms=int(body.get("position_ms") or 0),
-            )
-        except Problem as exc:
-            uow.rollback()
-            return JSONResponse({"error": exc.detail}, status_code=exc.status)
-        uow.commit()
-    return JSONResponse({"view_id": view_id})
+
+    def action(uow: UnitOfWork, user_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        view_id = channels_service.record_view(
+            uow=uow,
+            user_id=user_id,
+            post_id=post_id,
+            event=str(body.get("event", "")),
+            view_id=body.get("view_id") if isinstance(body.get("view_id"), int) else None,
+            position_ms=int(body.get("position_ms") or 0),
+        )
+        return {"view_id": view_id}
+
+    return await json_action(request, action)
 
 
 @router.get("/creators/{creator_id}", response_class=HTMLResponse, response_model=None)
@@ -195,12 +156,7 @@ def profile(request: Request, creator_id: int, cursor: str | None = None) -> Res
             creator = channels_service.get_creator(uow=uow, creator_id=creator_id)
             posts = channels_service.creator_posts(uow=uow, creator_id=creator_id, cursor=cursor, limit=PAGE)
         except Problem as exc:
-            return page(
-                request,
-                "client/channels_missing.html",
-                {"tab": "discover", "user": user},
-                status_code=exc.status,
-            )
+            return not_found(request, user, exc.status)
         ctx = {
             "tab": "discover",
             "user": user,
@@ -216,22 +172,15 @@ def profile(request: Request, creator_id: int, cursor: str | None = None) -> Res
 @router.post("/creators/{creator_id}/follow", response_model=None)
 def follow(request: Request, creator_id: int, csrf_token: FormStr = "", on: FormStr = "1") -> Response:
     """关注 or 取消关注."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        user = current_user(request, uow)
-        if user is None:
-            return redirect(request, "/")
+    profile_url = f"/channels/creators/{creator_id}"
+
+    def action(uow: UnitOfWork, user: identity_service.UserInfo) -> str:
         change = channels_service.follow if on == "1" else channels_service.unfollow
-        try:
-            change(uow=uow, user_id=user.user_id, creator_id=creator_id)
-        except Problem:
-            uow.rollback()  # yourself, or a creator that is gone: the profile says so
-        else:
-            uow.commit()
-    return redirect(request, f"/channels/creators/{creator_id}")
+        change(uow=uow, user_id=user.user_id, creator_id=creator_id)
+        return profile_url
+
+    # Yourself, or a creator that is gone: the profile says so.
+    return form_action(request, csrf_token, action, lambda _uow, _user, _exc: redirect(request, profile_url))
 
 
 def _new(request: Request, uow: UnitOfWork, user: identity_service.UserInfo, **extra: Any) -> HTMLResponse:
@@ -262,21 +211,12 @@ def open_channel(
     request: Request, csrf_token: FormStr = "", name: FormStr = "", bio: FormStr = ""
 ) -> Response:
     """Open your channel account."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        user = current_user(request, uow)
-        if user is None:
-            return redirect(request, "/")
-        try:
-            channels_service.create_creator(uow=uow, user_id=user.user_id, name=name.strip(), bio=bio.strip())
-        except Problem as exc:
-            uow.rollback()
-            return _new(request, uow, user, error=exc.detail, status_code=exc.status)
-        uow.commit()
-    return redirect(request, "/channels/new")
+
+    def action(uow: UnitOfWork, user: identity_service.UserInfo) -> str:
+        channels_service.create_creator(uow=uow, user_id=user.user_id, name=name.strip(), bio=bio.strip())
+        return "/channels/new"
+
+    return form_action(request, csrf_token, action, _new_failed(request))
 
 
 @router.post("/new", response_model=None)
@@ -289,21 +229,17 @@ def publish(
     images: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     """Publish what the form uploaded; the post page opens when it is done."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        user = current_user(request, uow)
-        if user is None:
-            return redirect(request, "/")
-        try:
-            post = publish_form(request, uow, user.user_id, text, declared_original == "1", video, images)
-        except Problem as exc:
-            uow.rollback()
-            return _new(request, uow, user, error=exc.detail, status_code=exc.status)
-        uow.commit()
-    return redirect(request, f"/channels/posts/{post.post_id}")
+
+    def action(uow: UnitOfWork, user: identity_service.UserInfo) -> str:
+        post = publish_form(request, uow, user.user_id, text, declared_original == "1", video, images)
+        return f"/channels/posts/{post.post_id}"
+
+    return form_action(request, csrf_token, action, _new_failed(request))
+
+
+def _new_failed(request: Request) -> Callable[[UnitOfWork, identity_service.UserInfo, Problem], Response]:
+    """The publishing screen again, saying why."""
+    return lambda uow, user, exc: _new(request, uow, user, error=exc.detail, status_code=exc.status)
 
 
 def publish_form(

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 
-from yuanzi.core.errors import NotFound, Problem
+from yuanzi.core.errors import NotFound
 from yuanzi.core.http import runtime
+from yuanzi.core.uow import UnitOfWork
 from yuanzi.live import service as live_service
-from yuanzi.web import session
+from yuanzi.web.actions import json_action
 from yuanzi.web.client import current_user
-from yuanzi.web.render import page, redirect, settings
+from yuanzi.web.render import not_found, page, redirect, settings
 
 router = APIRouter(prefix="/live")
 
@@ -39,9 +40,7 @@ def room(request: Request, room_id: int) -> Response:
         try:
             info = live_service.get_room(uow=uow, room_id=room_id)
         except NotFound:
-            return page(
-                request, "client/channels_missing.html", {"tab": "discover", "user": user}, status_code=404
-            )
+            return not_found(request, user)
         ctx = {
             "tab": "discover",
             "user": user,
@@ -52,61 +51,33 @@ def room(request: Request, room_id: int) -> Response:
         return page(request, "client/live_room.html", ctx)
 
 
-async def _json(request: Request) -> dict[str, Any] | None:
-    try:
-        session.check_csrf(request, "")
-        body = await request.json()
-    except (session.CsrfRejected, ValueError):
-        return None
-    return body if isinstance(body, dict) else None
-
-
 @router.post("/{room_id}/comments", response_model=None)
 async def comment(request: Request, room_id: int) -> Response:
     """Comment as the signed-in user (JSON with the page's CSRF header)."""
-    body = await _json(request)
-    if body is None:
-        return JSONResponse({"error": "bad request"}, status_code=400)
-    return _act(
-        request,
-        lambda uow, user_id: live_service.comment(
-            uow=uow, room_id=room_id, user_id=user_id, text=str(body.get("text", ""))
-        ).to_json(),
-    )
+
+    def action(uow: UnitOfWork, user_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        text = str(body.get("text", ""))
+        return live_service.comment(uow=uow, room_id=room_id, user_id=user_id, text=text).to_json()
+
+    return await json_action(request, action, status_code=201)
 
 
 @router.post("/{room_id}/gifts", response_model=None)
 async def gift(request: Request, room_id: int) -> Response:
     """Send a gift as the signed-in user; `request_id` comes from the page, once per click."""
-    body = await _json(request)
-    if body is None:
-        return JSONResponse({"error": "bad request"}, status_code=400)
     share = settings(request).live_gift_share_ppm
 
-    def send(uow: Any, user_id: int) -> dict[str, Any]:
+    def action(uow: UnitOfWork, user_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        count = body.get("count", 1)
         sent = live_service.send_gift(
             uow=uow,
             room_id=room_id,
             user_id=user_id,
             gift=str(body.get("gift", "")),
-            count=body.get("count", 1) if isinstance(body.get("count", 1), int) else 0,
+            count=count if isinstance(count, int) else 0,
             request_id=str(body.get("request_id", "")),
             share_ppm=share,
         )
         return {"seq": sent.seq, "amount": sent.amount, "new": sent.new}
 
-    return _act(request, send)
-
-
-def _act(request: Request, action: Any) -> Response:
-    with runtime(request).uow() as uow:
-        user = current_user(request, uow)
-        if user is None:
-            return JSONResponse({"error": "sign in"}, status_code=401)
-        try:
-            result = action(uow, user.user_id)
-        except Problem as exc:
-            uow.rollback()
-            return JSONResponse({"error": exc.detail, "code": exc.code}, status_code=exc.status)
-        uow.commit()
-    return JSONResponse(result, status_code=201)
+    return await json_action(request, action, status_code=201)

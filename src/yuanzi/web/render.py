@@ -69,6 +69,11 @@ def page(
     return response
 
 
+def not_found(request: Request, user: object, status_code: int = 404) -> HTMLResponse:
+    """The phone's page for a post, channel, room or article that does not exist (or was deleted)."""
+    return page(request, "client/missing.html", {"tab": "discover", "user": user}, status_code=status_code)
+
+
 def redirect(request: Request, url: str) -> RedirectResponse:
     """A 303 See Other to `url` (after a form POST)."""
     response = RedirectResponse(url, status_code=303)

@@ -10,7 +10,7 @@ from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.search import service as search_service
 from yuanzi.web.client import current_user
-from yuanzi.web.render import page, redirect, settings
+from yuanzi.web.render import not_found, page, redirect, settings
 
 router = APIRouter(prefix="/search")
 KIND_NAMES = {
@@ -70,9 +70,7 @@ def article(request: Request, key: str) -> Response:
         try:
             found = search_service.get_article(uow=uow, key=key)
         except NotFound:
-            return page(
-                request, "client/channels_missing.html", {"tab": "discover", "user": user}, status_code=404
-            )
+            return not_found(request, user)
         return page(request, "client/article.html", {"tab": "discover", "user": user, "article": found})
 
 
