@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from yuanzi.app import create_app
 from yuanzi.core import migrate
@@ -74,14 +75,32 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     eng: Engine = request.getfixturevalue("engine")
     tables = list(reversed(metadata.sorted_tables))
+    if eng.dialect.name == "postgresql":
+        _truncate_postgresql(eng, tables)
+        return
     with eng.begin() as conn:
-        if eng.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
+        for table in tables:
+            conn.execute(table.delete())
+        conn.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence(conn) else None
+
+
+def _truncate_postgresql(eng: Engine, tables: list[Any]) -> None:
+    """TRUNCATE waits for every other transaction on these tables: a connection a test left open
+    in a transaction would stall the suite, so wait at most 30 s and name what held the lock."""
+    names = ", ".join(f'"{t.name}"' for t in tables)
+    try:
+        with eng.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
-            conn.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence(conn) else None
+    except OperationalError:
+        with eng.connect() as conn:
+            holders = conn.execute(
+                text(
+                    "SELECT pid, state, xact_start, left(query, 200) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).all()
+        pytest.fail(f"a connection left in a transaction blocks cleaning the tables: {holders}")
 
 
 def _has_sqlite_sequence(conn: object) -> bool:

@@ -65,6 +65,7 @@ class NatsBus:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
 
     def subject(self, topic: str) -> str:
         """The subject an event of `topic` is published on."""
@@ -74,6 +75,7 @@ class NatsBus:
         """Connect, make sure the stream exists, start the relay and the consumers."""
         self._loop = asyncio.get_running_loop()
         self._wakeup = asyncio.Event()
+        self._stopping = False
         self._nc = await nats.connect(self._url, max_reconnect_attempts=-1)
         self._js = self._nc.jetstream()
         config = StreamConfig(name=self._stream, subjects=[f"{self._prefix}.>"])
@@ -102,12 +104,16 @@ class NatsBus:
 
     async def stop(self) -> None:
         """Stop the tasks and close the connection; unacked messages are redelivered later."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        self._stopping = True
+        tasks, self._tasks = self._tasks, []
+        # Before Python 3.12, asyncio.wait_for (which nats-py's fetch uses) can swallow a
+        # cancellation that lands as its inner wait completes; the loops also check _stopping,
+        # and a task that lived through one cancel gets another.
+        while tasks:
+            for task in tasks:
+                task.cancel()
+            _, pending = await asyncio.wait(tasks, timeout=1)
+            tasks = list(pending)
         if self._nc is not None:
             await self._nc.close()
             self._nc = None
@@ -139,7 +145,7 @@ class NatsBus:
 
     async def _relay(self) -> None:
         assert self._wakeup is not None
-        while True:
+        while not self._stopping:
             self._wakeup.clear()
             try:
                 done = await self.relay_pending()
@@ -154,7 +160,7 @@ class NatsBus:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self._interval)
 
     async def _consume(self, subscriber: Subscriber, sub: Any) -> None:
-        while True:
+        while not self._stopping:
             try:
                 messages = await sub.fetch(batch=50, timeout=1)
             except NatsTimeout:
