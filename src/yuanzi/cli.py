@@ -16,13 +16,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from yuanzi.app import build_runtime, create_app
+from yuanzi.app import create_app
 from yuanzi.channels import service as channels_service
 from yuanzi.channels import simulation
-from yuanzi.core import migrate as migrations
+from yuanzi.cli_common import DataDir, JsonFlag, console, migrated_runtime, settings_from
+from yuanzi.cli_live import live_cli
 from yuanzi.core.errors import YuanziError
 from yuanzi.core.observability import configure_logging
-from yuanzi.core.runtime import Runtime
 from yuanzi.identity import service as identity_service
 from yuanzi.pay import service as pay_service
 from yuanzi.search import service as search_service
@@ -45,21 +45,7 @@ channels_cli = typer.Typer(help="Channels (视频号).", no_args_is_help=True)
 cli.add_typer(channels_cli, name="channels")
 search_cli = typer.Typer(help="Search (搜一搜): the index, articles.", no_args_is_help=True)
 cli.add_typer(search_cli, name="search")
-console = Console(stderr=True)
-
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the SQLite file and media live.")]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
-
-
-def _settings(**overrides: Any) -> Settings:
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
-
-
-def _migrated_runtime(settings: Settings) -> Runtime:
-    runtime = build_runtime(settings, deliver=False)
-    with console.status("Migrating the database…"):
-        migrations.upgrade(runtime.engine)
-    return runtime
+cli.add_typer(live_cli, name="live")
 
 
 def _serve(settings: Settings) -> None:
@@ -85,7 +71,7 @@ def serve(
     mode: Annotated[Mode | None, typer.Option(help="sandbox adds /sandbox/; production does not.")] = None,
 ) -> None:
     """Run the server."""
-    _serve(_settings(host=host, port=port, data_dir=data_dir, mode=mode))
+    _serve(settings_from(host=host, port=port, data_dir=data_dir, mode=mode))
 
 
 @cli.command()
@@ -98,8 +84,8 @@ def demo(
     """Seed the demo world (idempotent) and run the server in sandbox mode."""
     from yuanzi import demo as demo_world
 
-    settings = _settings(host=host, port=port, data_dir=data_dir, mode=Mode.SANDBOX)
-    runtime = _migrated_runtime(settings)
+    settings = settings_from(host=host, port=port, data_dir=data_dir, mode=Mode.SANDBOX)
+    runtime = migrated_runtime(settings)
     with console.status("Seeding the demo world…"):
         world = demo_world.seed(runtime, settings.data_dir)
     table = Table(title=f"Demo world ({world['created']} new)")
@@ -124,8 +110,8 @@ def demo(
 @cli.command()
 def migrate(data_dir: DataDir = None) -> None:
     """Bring the database schema up to date."""
-    settings = _settings(data_dir=data_dir)
-    _migrated_runtime(settings).engine.dispose()
+    settings = settings_from(data_dir=data_dir)
+    migrated_runtime(settings).engine.dispose()
     console.print("[green]Database is up to date.[/]")
 
 
@@ -147,7 +133,7 @@ def app_create(
     data_dir: DataDir = None,
 ) -> None:
     """Register an app and print its appid and secret (shown only now)."""
-    runtime = _migrated_runtime(_settings(data_dir=data_dir))
+    runtime = migrated_runtime(settings_from(data_dir=data_dir))
     with runtime.uow() as uow:
         new = identity_service.create_app(uow=uow, type=type.value, name=name)
         uow.commit()
@@ -165,7 +151,7 @@ def user_create(
     data_dir: DataDir = None,
 ) -> None:
     """Create a user."""
-    runtime = _migrated_runtime(_settings(data_dir=data_dir))
+    runtime = migrated_runtime(settings_from(data_dir=data_dir))
     with runtime.uow() as uow:
         user = identity_service.create_user(uow=uow, nickname=nickname)
         uow.commit()
@@ -183,7 +169,7 @@ def merchant_create(
     data_dir: DataDir = None,
 ) -> None:
     """Open a merchant account and print its mchid and keys (the private key is shown only now)."""
-    runtime = _migrated_runtime(_settings(data_dir=data_dir))
+    runtime = migrated_runtime(settings_from(data_dir=data_dir))
     with runtime.uow() as uow:
         new = pay_service.create_merchant(
             uow=uow, name=name, appid=appid, fee_rate_ppm=round(fee_rate * 10_000)
@@ -195,7 +181,7 @@ def merchant_create(
 @ledger_cli.command("check")
 def ledger_check(as_json: JsonFlag = False, data_dir: DataDir = None) -> None:
     """Prove the books balance; exits 1 when they do not."""
-    runtime = _migrated_runtime(_settings(data_dir=data_dir))
+    runtime = migrated_runtime(settings_from(data_dir=data_dir))
     with runtime.uow() as uow:
         report = pay_service.check_books(uow=uow)
     if as_json:
@@ -229,7 +215,7 @@ def channels_simulate(
 ) -> None:
     """Run the incentive plan at scale, with and without it, through the live feed's allocation;
     the feed and income parameters come from settings (YUANZI_CHANNELS_*)."""
-    settings = _settings()
+    settings = settings_from()
     scenario = simulation.Scenario(
         creators=creators,
         days=days,
@@ -286,8 +272,8 @@ def search_rebuild(
     data_dir: DataDir = None,
 ) -> None:
     """Index every searchable document again into a fresh index, swapped in when done."""
-    settings = _settings(data_dir=data_dir)
-    runtime = _migrated_runtime(settings)
+    settings = settings_from(data_dir=data_dir)
+    runtime = migrated_runtime(settings)
     index = search_service.open_index(settings)
     if collect:
         with console.status("Collecting from the components…") as status:
@@ -309,8 +295,8 @@ def search_import_articles(
     data_dir: DataDir = None,
 ) -> None:
     """Make the articles under FOLDER searchable (importing again replaces them)."""
-    settings = _settings(data_dir=data_dir)
-    runtime = _migrated_runtime(settings)
+    settings = settings_from(data_dir=data_dir)
+    runtime = migrated_runtime(settings)
     with console.status("Reading articles…") as status:
         result = search_service.import_articles(
             runtime.plain_uow, folder, lambda path: status.update(f"Reading {path.name}…")

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     channels_income_min_creator_watch_ms: int = Field(default=60_000, ge=0)
     # Live: the platform's share of gifts, in millionths (300000 = 30%).
     live_gift_share_ppm: int = Field(default=300_000, ge=0, le=1_000_000)
+    # Ordinary entries (comments, arrivals) one viewer's socket gets per second; the rest are
+    # sampled away under load. Gifts and announcements always arrive.
+    live_comments_per_viewer_second: int = Field(default=10, ge=1, le=1_000)
     # Search's index: "tantivy" (in the data dir, one process) or "postgresql" (shared; needs a
     # PostgreSQL database_url).
     search_backend: Literal["tantivy", "postgresql"] = "tantivy"

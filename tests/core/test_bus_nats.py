@@ -8,6 +8,7 @@ import socket
 import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import nats
 import pytest
@@ -100,3 +101,17 @@ def test_relaying_twice_publishes_once(runtime: Runtime, stream_env: str) -> Non
             await bus.stop()
 
     assert asyncio.run(scenario()) == 1
+
+
+def test_the_bus_url_names_the_stream_and_the_subjects(runtime: Runtime) -> None:
+    def bus(url: str) -> Any:
+        return Runtime(
+            engine=runtime.engine, clock=runtime.clock, subscribers=runtime.subscribers, bus_url=url
+        ).bus
+
+    default = bus("nats://127.0.0.1:4222")
+    assert (default.subject("x"), default._stream) == ("yuanzi.events.x", "YUANZI_EVENTS")
+    own = bus("nats://127.0.0.1:4222?stream=SHOP_A&prefix=shop.a")
+    assert (own.subject("x"), own._stream, own._url) == ("shop.a.x", "SHOP_A", "nats://127.0.0.1:4222")
+    with pytest.raises(ValueError, match="unknown bus URL parameters"):
+        bus("nats://127.0.0.1:4222?streem=typo")

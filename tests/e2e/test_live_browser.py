@@ -52,6 +52,10 @@ def test_two_viewers_see_each_others_comments_and_gifts(
     httpx.post(f"{base}/sandbox/users/{bob_user}/wallet/topup", json={"amount": 1_000})
     bob.locator("#gift-panel").get_by_role("button", name="鲜花").click()
     expect(alice.locator("#live-stream .gift")).to_contain_text("送出 鲜花 ×1")
+    for _ in range(3):  # taps go out in one burst; every viewer's counter follows
+        alice.get_by_role("button", name="赞 Like").click()
+    expect(bob.locator("#live-likes")).to_have_text("3", timeout=10_000)
+    expect(alice.locator("#live-viewers")).to_have_text("2", timeout=10_000)  # both sockets
     screenshot(alice, "live-room.png", tmp_path, artifacts)
 
     # Bob's connection drops; two gifts arrive meanwhile; on reconnect he gets both, once.

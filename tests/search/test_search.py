@@ -195,7 +195,7 @@ def test_a_room_live_now_ranks_up_and_drops_when_it_ends(client: TestClient, ind
     indexed()
     live = search(client, "夜市小吃", explain="true")["results"][0]
     assert (live["doc_id"], live["live"], live["factors"]["live"]) == (f"live:{room['room_id']}", True, 2.0)
-    assert live["url"] == f"/live/{room['room_id']}"
+    assert live["url"] == f"/live/{room['room_id']}?from=search"
     client.post(f"/api/live/rooms/{room['room_id']}/end", headers=as_user(owner))
     indexed()
     ended = {r["doc_id"]: r for r in search(client, "夜市小吃", explain="true")["results"]}

@@ -13,7 +13,7 @@ def test_rooms_and_a_room_page(client: TestClient) -> None:
     room_id = room["room_id"]
     viewer = sign_up(client, "观众")
     listing = client.get("/live").text
-    assert f'href="/live/{room_id}"' in listing
+    assert f'href="/live/{room_id}?from=discover"' in listing
     page = client.get(f"/live/{room_id}").text
     assert f'data-live-room="{room_id}"' in page
     assert 'id="gift-panel"' in page
@@ -35,3 +35,23 @@ def test_rooms_and_a_room_page(client: TestClient) -> None:
     assert (sent.status_code, sent.json()["amount"], sent.json()["new"]) == (201, 10, True)
     assert client.post(f"/live/{room_id}/comments", json={"text": "x"}).status_code == 400  # no CSRF header
     assert client.get("/live/999").status_code == 404
+
+
+def test_opening_a_room_is_an_entry_from_its_source_and_likes_fold_in(client: TestClient) -> None:
+    _, room = live_room(client, "带货直播")
+    room_id = room["room_id"]
+    viewer = sign_up(client, "朋友")
+    client.get(f"/live/{room_id}?from=share")
+    client.get(f"/live/{room_id}?from=recommended")
+    page = client.get(f"/live/{room_id}?from=<script>").text  # unknown: counted as Discover
+    assert 'id="live-like"' in page
+    assert '<span id="live-likes">0</span>' in page
+    figures = client.get(f"/api/live/rooms/{room_id}/stats").json()
+    assert (figures["views"], figures["unique_viewers"]) == (3, 1)
+    assert figures["entries"] == {"private": 1, "public": 1, "other": 1}
+    headers = {"X-CSRF-Token": csrf_token(client)}
+    liked = client.post(f"/live/{room_id}/likes", json={"count": 12}, headers=headers)
+    assert liked.json() == {"likes": 12}
+    assert client.post(f"/live/{room_id}/likes", json={"count": 500}, headers=headers).status_code == 422
+    assert '<span id="live-likes">12</span>' in client.get(f"/live/{room_id}").text
+    assert viewer

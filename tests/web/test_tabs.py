@@ -135,11 +135,18 @@ def test_htmx_is_served_from_the_npm_install(client: TestClient) -> None:
     assert '<script src="/static/vendor/htmx.min.js" defer></script>' in client.get("/").text
 
 
+def test_hls_js_is_served_from_the_npm_install(client: TestClient) -> None:
+    response = client.get("/static/vendor/hls.min.js")
+    assert response.status_code == 200
+    assert b"Hls" in response.content
+    assert client.get("/static/vendor/jquery.min.js").status_code == 404
+
+
 def test_missing_htmx_is_a_clear_404(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(assets, "HTMX", assets.REPO_ROOT / "node_modules" / "missing" / "htmx.min.js")
+    monkeypatch.setitem(assets.VENDOR, "htmx.min.js", assets.REPO_ROOT / "node_modules" / "missing" / "x.js")
     response = client.get("/static/vendor/htmx.min.js")
     assert response.status_code == 404
-    assert "htmx is not installed" in response.text
+    assert "htmx.min.js is not installed" in response.text
     assert "make install" in response.text
 
 

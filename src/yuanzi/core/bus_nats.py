@@ -35,6 +35,9 @@ log = logging.getLogger("yuanzi.bus.nats")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
+DEFAULT_STREAM, DEFAULT_PREFIX = "YUANZI_EVENTS", "yuanzi.events"
+
+
 class NatsBus:
     """Delivers committed events through NATS JetStream."""
 
@@ -46,8 +49,8 @@ class NatsBus:
         uow_factory: UnitOfWorkFactory,
         subscribers: Subscribers,
         *,
-        stream: str = "YUANZI_EVENTS",
-        subject_prefix: str = "yuanzi.events",
+        stream: str = DEFAULT_STREAM,
+        subject_prefix: str = DEFAULT_PREFIX,
         interval: float = 0.5,
         retry_delay: float = 1.0,
         ack_wait: float = 30.0,
@@ -163,7 +166,7 @@ class NatsBus:
         while not self._stopping:
             try:
                 messages = await sub.fetch(batch=50, timeout=1)
-            except NatsTimeout:
+            except (NatsTimeout, TimeoutError):  # nats-py raises either when nothing came
                 continue
             except asyncio.CancelledError:
                 raise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -76,9 +78,17 @@ class Runtime:
         if not bus_url:
             return InProcessBus(self.plain_uow, self.subscribers, interval)
         if bus_url.startswith("nats://"):
-            from yuanzi.core.bus_nats import NatsBus  # imported only when configured
+            from yuanzi.core.bus_nats import DEFAULT_PREFIX, DEFAULT_STREAM, NatsBus  # only when configured
 
-            return NatsBus(bus_url, self.plain_uow, self.subscribers)
+            # nats://host:port?stream=NAME&prefix=subject.prefix: deployments (and tests) sharing
+            # one NATS server keep their events apart.
+            parts = urlsplit(bus_url)
+            params = dict(parse_qsl(parts.query))
+            if unknown := set(params) - {"stream", "prefix"}:
+                raise ValueError(f"unknown bus URL parameters {sorted(unknown)}: expected stream, prefix")
+            server = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+            stream, prefix = params.get("stream", DEFAULT_STREAM), params.get("prefix", DEFAULT_PREFIX)
+            return NatsBus(server, self.plain_uow, self.subscribers, stream=stream, subject_prefix=prefix)
         raise ValueError(f"unsupported bus URL {bus_url!r}: expected empty or nats://host:port")
 
     def drain_events(self) -> int:

@@ -26,6 +26,10 @@ class Room(Base):
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     last_seq: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
+    # Figures kept as counters: likes fold in here (never one log entry each), views count entries.
+    likes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
+    views: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
+    peak_viewers: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
 
     __table_args__ = (Index("ix_live_rooms_state", "state", "started_at"),)
 
@@ -95,3 +99,31 @@ class Ban(Base):
     creator_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class Entry(Base):
+    """A viewer entering a room, and where from: the figures (views, unique viewers) and the
+    merchant incentive (private-domain entries earn public-domain traffic) count these."""
+
+    __tablename__ = "live_entries"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    domain: Mapped[str] = mapped_column(String(8), nullable=False)  # private / public / other
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_live_entries_room_user", "room_id", "user_id"),)
+
+
+class Presence(Base):
+    """How many viewers one server process has connected to a room, as it last said (every few
+    seconds): the room's current viewers are the sum of the fresh rows, across processes."""
+
+    __tablename__ = "live_presence"
+
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), primary_key=True)
+    node: Mapped[str] = mapped_column(String(32), primary_key=True)
+    viewers: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select, update
@@ -27,7 +28,9 @@ from yuanzi.live.models import Room, RoomEvent
 
 SCHEDULED, LIVE, ENDED = "scheduled", "live", "ended"
 TITLE_MAX, COMMENT_MAX = 64, 200
-KINDS = ("enter", "comment", "like", "gift", "announcement")
+KINDS = ("enter", "comment", "gift", "announcement")
+# Never sampled away under load, and always resent after a reconnect.
+HIGH_PRIORITY = frozenset({"gift", "announcement"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,7 +171,13 @@ def start(*, uow: UnitOfWork, room_id: int, user_id: int) -> RoomInfo:
         row.state, row.started_at = LIVE, uow.now()
         uow.session.flush()
         uow.publish(RoomStarted(room_id=room_id))
-        append(uow=uow, room_id=room_id, kind="announcement", user_id=None, body={"text": "直播开始 Live"})
+        append(
+            uow=uow,
+            room_id=room_id,
+            kind="announcement",
+            user_id=None,
+            body={"text": "直播开始 Live", "state": LIVE},
+        )
     return _info(uow, row)
 
 
@@ -178,7 +187,13 @@ def end(*, uow: UnitOfWork, room_id: int, user_id: int) -> RoomInfo:
     if row.state == SCHEDULED:
         raise Problem(409, "room_not_live", "the room has not started")
     if row.state == LIVE:
-        append(uow=uow, room_id=room_id, kind="announcement", user_id=None, body={"text": "直播结束 Ended"})
+        append(
+            uow=uow,
+            room_id=room_id,
+            kind="announcement",
+            user_id=None,
+            body={"text": "直播结束 Ended", "state": ENDED},
+        )
         row = _room(uow, room_id)
         row.state, row.ended_at = ENDED, uow.now()
         uow.session.flush()
@@ -232,19 +247,21 @@ def comment(*, uow: UnitOfWork, room_id: int, user_id: int, text: str) -> LogEnt
     )
 
 
-def enter(*, uow: UnitOfWork, room_id: int, user_id: int) -> LogEntry:
-    """A viewer entered the room."""
-    user = identity_service.get_user(uow=uow, user_id=user_id)
-    return append(uow=uow, room_id=room_id, kind="enter", user_id=user_id, body={"nickname": user.nickname})
-
-
-def entries_after(*, uow: UnitOfWork, room_id: int, after: int, limit: int = 200) -> list[LogEntry]:
-    """The room's log after sequence number `after`, oldest first."""
+def entries_after(
+    *,
+    uow: UnitOfWork,
+    room_id: int,
+    after: int,
+    limit: int = 200,
+    kinds: Collection[str] | None = None,
+    newest: bool = False,
+) -> list[LogEntry]:
+    """The room's log after sequence number `after`, oldest first: the first `limit` entries, or
+    with `newest` the last `limit`; only entries of `kinds` when given."""
     _room(uow, room_id)
-    rows = uow.session.scalars(
-        select(RoomEvent)
-        .where(RoomEvent.room_id == room_id, RoomEvent.seq > after)
-        .order_by(RoomEvent.seq)
-        .limit(limit)
-    )
+    query = select(RoomEvent).where(RoomEvent.room_id == room_id, RoomEvent.seq > after)
+    if kinds is not None:
+        query = query.where(RoomEvent.kind.in_(sorted(kinds)))
+    query = query.order_by(RoomEvent.seq.desc() if newest else RoomEvent.seq).limit(limit)
+    rows = sorted(uow.session.scalars(query), key=lambda r: r.seq)
     return [LogEntry(r.seq, r.kind, r.user_id, json.loads(r.body), r.created_at) for r in rows]

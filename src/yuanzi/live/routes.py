@@ -1,8 +1,10 @@
-"""Live's API under /api/live/: rooms, the room log (long-poll), and the viewers' WebSocket."""
+"""Live's API under /api/live/: rooms, the room log (long-poll), the viewers' WebSocket, figures
+(the video and nginx's callbacks are in video_routes.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import time
 from typing import Any
@@ -12,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from yuanzi.core.errors import NotFound
 from yuanzi.core.http import ReadUoW, UoW, User, runtime
-from yuanzi.live import gifts, moderation, rooms
-from yuanzi.live.hub import Hub
+from yuanzi.live import figures, gifts, moderation, rooms, sampling
+from yuanzi.live.hub import Hub, Viewer
 
 router = APIRouter(prefix="/api/live", tags=["live"])
 LONG_POLL_MAX = 25.0
@@ -23,7 +25,8 @@ def hub(request_or_socket: Request | WebSocket) -> Hub:
     """This process's hub (made on first use)."""
     state = request_or_socket.app.state
     if getattr(state, "live_hub", None) is None:
-        state.live_hub = Hub(runtime(request_or_socket).read_uow)  # type: ignore[arg-type]
+        rt = runtime(request_or_socket)  # type: ignore[arg-type]
+        state.live_hub = Hub(rt.read_uow, rt.uow)
     found: Hub = state.live_hub
     return found
 
@@ -100,6 +103,41 @@ def comment(room_id: int, body: NewComment, user: User, uow: UoW) -> dict[str, A
     entry = rooms.comment(uow=uow, room_id=room_id, user_id=user, text=body.text)
     uow.commit()
     return entry.to_json()
+
+
+class NewEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: StrictStr = "discover"
+
+
+class NewLikes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    count: int = Field(default=1, ge=1, le=figures.MAX_LIKES, strict=True)
+
+
+@router.post("/rooms/{room_id}/enter", status_code=201)
+def enter(room_id: int, body: NewEntry, user: User, uow: UoW) -> dict[str, Any]:
+    """You entered a live room from `source`: share, chat, wecom, followers or mini_program (the
+    owner's private domain), recommended (public), search or discover."""
+    entry = figures.enter(uow=uow, room_id=room_id, user_id=user, source=body.source)
+    uow.commit()
+    return entry.to_json()
+
+
+@router.post("/rooms/{room_id}/likes")
+def like(room_id: int, body: NewLikes, user: User, uow: UoW) -> dict[str, Any]:
+    """Taps on the like button (1–99 in one request), folded into the room's counter."""
+    total = figures.like(uow=uow, room_id=room_id, user_id=user, count=body.count)
+    uow.commit()
+    return {"room_id": room_id, "likes": total}
+
+
+@router.get("/rooms/{room_id}/stats")
+def stats(room_id: int, uow: ReadUoW) -> dict[str, Any]:
+    """The room's figures: viewers now (across servers), peak, views, unique viewers, likes, and
+    entries by domain."""
+    found = figures.figures(uow=uow, room_id=room_id)
+    return {"room_id": room_id, **dataclasses.asdict(found)}
 
 
 class NewGift(BaseModel):
@@ -197,24 +235,51 @@ async def viewer_socket(socket: WebSocket, room_id: int, after: int = 0) -> None
     await socket.accept()
     viewer = live_hub.join(room_id, max(after, 0))  # before reading the backlog: nothing falls between
     sent = max(after, 0)
+    budget = sampling.Budget(socket.app.state.settings.live_comments_per_viewer_second)
+    counters: tuple[int, int] | None = None
+    gone = asyncio.create_task(_until_gone(socket))
     try:
         backlog = await live_hub.backlog(room_id, sent)
         if backlog:
             await socket.send_json({"room_id": room_id, "events": [e.to_json() for e in backlog]})
             sent = backlog[-1].seq
         while True:
-            frame = await viewer.frames.get()
+            frame = await _next_frame(viewer, gone)
             if frame is None:
                 await socket.close(code=4408, reason="too far behind: reconnect with after=<last seq>")
                 return
-            fresh = [e for e in frame["events"] if e["seq"] > sent]
-            if fresh:
-                await socket.send_json({"room_id": room_id, "events": fresh})
-                sent = fresh[-1]["seq"]
+            newer = [e for e in frame["events"] if e["seq"] > sent]
+            fresh = budget.sample(newer)
+            if fresh or (frame["likes"], frame["viewers"]) != counters:
+                counters = (frame["likes"], frame["viewers"])
+                await socket.send_json(
+                    {"room_id": room_id, "events": fresh, "likes": counters[0], "viewers": counters[1]}
+                )
+            if newer:
+                sent = newer[-1]["seq"]  # sampled-away entries are not sent after a reconnect either
     except WebSocketDisconnect:
         pass
     finally:
+        gone.cancel()
         live_hub.leave(room_id, viewer)
+
+
+async def _until_gone(socket: WebSocket) -> None:
+    """Returns when the client disconnects (what it sends is ignored)."""
+    while (await socket.receive())["type"] != "websocket.disconnect":
+        pass
+
+
+async def _next_frame(viewer: Viewer, gone: asyncio.Task[None]) -> dict[str, Any] | None:
+    """The viewer's next frame (None: too far behind). Waiting on the socket too matters: a
+    viewer who left a quiet room would otherwise count as watching, and hold up the server's
+    shutdown, until the next frame."""
+    getter = asyncio.ensure_future(viewer.frames.get())
+    await asyncio.wait({getter, gone}, return_when=asyncio.FIRST_COMPLETED)
+    if getter.done():
+        return getter.result()
+    getter.cancel()
+    raise WebSocketDisconnect
 
 
 def _check_room(socket: WebSocket, room_id: int) -> None:

@@ -6,8 +6,10 @@ commits.
 
 from __future__ import annotations
 
+from yuanzi.live.figures import SOURCES, Figures, enter, figures, like
 from yuanzi.live.gifts import CATALOGUE, Sent, leaderboard
 from yuanzi.live.gifts import send as send_gift
+from yuanzi.live.push import push_to_rtmp, stream_file
 from yuanzi.live.rooms import (
     LogEntry,
     NewRoom,
@@ -15,15 +17,17 @@ from yuanzi.live.rooms import (
     comment,
     create_room,
     end,
-    enter,
     entries_after,
     get_room,
     live_rooms,
     start,
 )
+from yuanzi.live.video import nginx_config
 
 __all__ = [
     "CATALOGUE",
+    "SOURCES",
+    "Figures",
     "LogEntry",
     "NewRoom",
     "RoomInfo",
@@ -33,9 +37,14 @@ __all__ = [
     "end",
     "enter",
     "entries_after",
+    "figures",
     "get_room",
     "leaderboard",
+    "like",
     "live_rooms",
+    "nginx_config",
+    "push_to_rtmp",
     "send_gift",
     "start",
+    "stream_file",
 ]

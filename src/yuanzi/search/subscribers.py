@@ -81,7 +81,12 @@ def merchant_doc(mchid: str, name: str, appid: str) -> Doc:
 def room_doc(room_id: int, title: str, creator_name: str, live: bool = False) -> Doc:
     """A live room as a document."""
     return Doc(
-        kind="live", key=str(room_id), title=title, author=creator_name, url=f"/live/{room_id}", live=live
+        kind="live",
+        key=str(room_id),
+        title=title,
+        author=creator_name,
+        url=f"/live/{room_id}?from=search",
+        live=live,
     )
 
 

@@ -1,4 +1,5 @@
-"""Static files of the web screens, and htmx served from the npm install (never committed)."""
+"""Static files of the web screens, and the browser libraries served from the npm install (never
+committed): htmx, and hls.js for live video."""
 
 from __future__ import annotations
 
@@ -9,21 +10,27 @@ from fastapi.responses import FileResponse, PlainTextResponse, Response
 
 router = APIRouter(prefix="/static")
 STATIC_DIR = Path(__file__).parent / "static"
-# `npm ci` at the repository root (make install) puts htmx.org, pinned in package-lock.json, here.
+# `npm ci` at the repository root (make install) puts them, pinned in package-lock.json, here.
 REPO_ROOT = Path(__file__).resolve().parents[3]
-HTMX = REPO_ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"
+VENDOR = {
+    "htmx.min.js": REPO_ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js",
+    "hls.min.js": REPO_ROOT / "node_modules" / "hls.js" / "dist" / "hls.min.js",
+}
 MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".png": "image/png"}
 
 
-@router.get("/vendor/htmx.min.js", response_model=None)
-def htmx() -> Response:
-    """htmx from node_modules, or 404 saying how to install it."""
-    if not HTMX.is_file():
+@router.get("/vendor/{name}", response_model=None)
+def vendor(name: str) -> Response:
+    """A library from node_modules, or 404 saying how to install it."""
+    path = VENDOR.get(name)
+    if path is None:
+        return PlainTextResponse(f"no vendored library {name!r}", status_code=404)
+    if not path.is_file():
         return PlainTextResponse(
-            f"htmx is not installed: expected {HTMX}. Run `make install` (or `npm ci` in {REPO_ROOT}).",
+            f"{name} is not installed: expected {path}. Run `make install` (or `npm ci` in {REPO_ROOT}).",
             status_code=404,
         )
-    return FileResponse(HTMX, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
+    return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/{name}", response_model=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from yuanzi.core.errors import NotFound
@@ -31,9 +31,10 @@ def rooms(request: Request) -> Response:
 
 
 @router.get("/{room_id}", response_class=HTMLResponse, response_model=None)
-def room(request: Request, room_id: int) -> Response:
-    """A room: the stream of comments and gifts, and what a viewer can send."""
-    with runtime(request).read_uow() as uow:
+def room(request: Request, room_id: int, source: str = Query("discover", alias="from")) -> Response:
+    """A room: its video, the stream of comments and gifts, and what a viewer can send. Opening
+    a live room counts as an entry from `?from=` (share, chat, recommended, search…)."""
+    with runtime(request).uow() as uow:
         user = current_user(request, uow)
         if user is None:
             return redirect(request, "/")
@@ -41,13 +42,18 @@ def room(request: Request, room_id: int) -> Response:
             info = live_service.get_room(uow=uow, room_id=room_id)
         except NotFound:
             return not_found(request, user)
+        if info.state == "live" and info.user_id != user.user_id:
+            known = source if source in live_service.SOURCES else "discover"
+            live_service.enter(uow=uow, room_id=room_id, user_id=user.user_id, source=known)
         ctx = {
             "tab": "discover",
             "user": user,
             "room": info,
             "gifts": live_service.CATALOGUE,
             "givers": live_service.leaderboard(uow=uow, room_id=room_id),
+            "figures": live_service.figures(uow=uow, room_id=room_id),
         }
+        uow.commit()
         return page(request, "client/live_room.html", ctx)
 
 
@@ -60,6 +66,20 @@ async def comment(request: Request, room_id: int) -> Response:
         return live_service.comment(uow=uow, room_id=room_id, user_id=user_id, text=text).to_json()
 
     return await json_action(request, action, status_code=201)
+
+
+@router.post("/{room_id}/likes", response_model=None)
+async def like(request: Request, room_id: int) -> Response:
+    """Taps on the like button, sent in bursts by the page."""
+
+    def action(uow: UnitOfWork, user_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        count = body.get("count", 1)
+        total = live_service.like(
+            uow=uow, room_id=room_id, user_id=user_id, count=count if isinstance(count, int) else 0
+        )
+        return {"likes": total}
+
+    return await json_action(request, action, status_code=200)
 
 
 @router.post("/{room_id}/gifts", response_model=None)

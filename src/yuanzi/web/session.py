@@ -8,17 +8,15 @@ signed double submit: a random nonce in an HttpOnly cookie, and in every form th
 from __future__ import annotations
 
 import base64
-import contextlib
 import hmac
-import os
 import secrets
-import tempfile
 import threading
 from hashlib import sha256
 from pathlib import Path
 
 from fastapi import Request, Response
 
+from yuanzi.core import keyfile
 from yuanzi.settings import Settings
 
 SESSION_COOKIE = "yuanzi_session"
@@ -26,7 +24,6 @@ CSRF_COOKIE = "yuanzi_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 KEY_FILE = "web-secret.key"
-KEY_BYTES = 32
 SESSION_MAX_AGE = 30 * 24 * 3600
 
 _key_lock = threading.Lock()
@@ -43,28 +40,7 @@ def _settings(request: Request) -> Settings:
 
 def load_or_create_key(data_dir: Path) -> bytes:
     """The web secret key in `data_dir`, created (mode 600) if missing; safe if processes race."""
-    path = data_dir / KEY_FILE
-    try:
-        key = path.read_bytes()
-    except FileNotFoundError:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".web-secret-")  # created with mode 600
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(secrets.token_bytes(KEY_BYTES))
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o600)
-            with contextlib.suppress(FileExistsError):  # another process won the race: use its key
-                os.link(tmp, path)  # atomic, and never replaces an existing key
-        finally:
-            os.unlink(tmp)
-        key = path.read_bytes()
-    if len(key) < KEY_BYTES:
-        raise RuntimeError(
-            f"{path} holds {len(key)} bytes; expected {KEY_BYTES} (delete it to make a new key)"
-        )
-    return key
+    return keyfile.load_or_create_key(data_dir / KEY_FILE)
 
 
 def secret_key(request: Request) -> bytes:

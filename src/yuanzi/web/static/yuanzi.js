@@ -76,6 +76,41 @@
     });
   }
 
+  // Live video: the room's HLS through hls.js (or the browser's own HLS); until the stream
+  // arrives the note says so and the playlist is asked for again every few seconds.
+  function liveVideo(section, roomId) {
+    var player = section.querySelector("#live-video");
+    var note = section.querySelector("#live-video-note");
+    if (!player) return;
+    var src = "/api/live/rooms/" + roomId + "/hls/index.m3u8";
+    var attach = function () {
+      if (!section.isConnected) return;
+      fetch(src, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) {
+          if (section.getAttribute("data-state") === "ended") note.textContent = "没有回放 No replay";
+          else setTimeout(attach, 3000);
+          return;
+        }
+        if (window.Hls && window.Hls.isSupported()) {
+          var hls = new window.Hls();
+          hls.loadSource(src);
+          hls.attachMedia(player);
+          section.hls = hls;
+        } else if (player.canPlayType("application/vnd.apple.mpegurl")) {
+          player.src = src;
+        } else {
+          note.textContent = "此浏览器不能播放 This browser cannot play HLS";
+          return;
+        }
+        note.hidden = true;
+        player.hidden = false;
+        var playing = player.play();
+        if (playing) playing.catch(function () {});  // autoplay refused: the controls are there
+      });
+    };
+    attach();
+  }
+
   // Live: the room's frames over its WebSocket; after a drop, reconnect and resume after the last
   // sequence number shown, so nothing is missed or shown twice.
   function liveRoom(root) {
@@ -83,10 +118,22 @@
     if (!section || section.hasAttribute("data-connected")) return;
     section.setAttribute("data-connected", "");
     var roomId = section.getAttribute("data-live-room");
+    liveVideo(section, roomId);
     var stream = section.querySelector("#live-stream");
     var errorBox = section.querySelector("#live-error");
     var token = document.querySelector('meta[name="yuanzi-csrf"]');
     var lastSeq = 0, delay = 500;
+    // The room starts or ends while the page is open: the badge, the controls and the video follow.
+    var changeState = function (state) {
+      if (section.getAttribute("data-state") === state) return;
+      section.setAttribute("data-state", state);
+      var badge = section.querySelector("#live-state");
+      if (badge) badge.textContent = state === "live" ? "直播中 Live" : "已结束 Ended";
+      var controls = section.querySelector("#live-controls");
+      if (controls) controls.hidden = state !== "live";
+      var note = section.querySelector("#live-video-note");
+      if (note && !note.hidden && state === "live") note.textContent = "等待主播推流 Waiting for the stream";
+    };
     var line = function (event) {
       var item = document.createElement("li");
       item.setAttribute("data-seq", event.seq);
@@ -98,6 +145,7 @@
       else if (event.kind === "gift") { what.className = "gift"; what.textContent = "送出 " + event.body.name + " ×" + event.body.count; }
       else if (event.kind === "enter") what.textContent = "来了 joined";
       else { what.className = "announcement"; what.textContent = (event.body && event.body.text) || event.kind; }
+      if (event.body && event.body.state) changeState(event.body.state);
       item.appendChild(who);
       item.appendChild(what);
       stream.appendChild(item);
@@ -109,9 +157,16 @@
       section.liveSocket = socket;
       socket.onmessage = function (message) {
         delay = 500;
-        JSON.parse(message.data).events.forEach(function (event) {
+        var frame = JSON.parse(message.data);
+        frame.events.forEach(function (event) {
           if (event.seq > lastSeq) { lastSeq = event.seq; line(event); }
         });
+        if (typeof frame.likes === "number") {
+          var likes = section.querySelector("#live-likes");
+          if (likes) likes.textContent = Math.max(Number(likes.textContent) || 0, frame.likes);
+          var viewers = section.querySelector("#live-viewers");
+          if (viewers) viewers.textContent = frame.viewers;
+        }
       };
       socket.onclose = function (closed) {
         if (closed.code === 4404 || !section.isConnected) return;
@@ -137,6 +192,20 @@
       event.preventDefault();
       var input = form.querySelector("input[name=text]");
       send("/comments", { text: input.value }).then(function () { input.value = ""; });
+    });
+    // Likes: taps are counted here and sent in one request at most every half second.
+    var likeButton = section.querySelector("#live-like");
+    var taps = 0;
+    var flushTaps = function () {
+      var count = Math.min(taps, 99);
+      taps -= count;
+      if (count > 0) send("/likes", { count: count });
+      if (taps > 0) setTimeout(flushTaps, 500);
+    };
+    if (likeButton) likeButton.addEventListener("click", function () {
+      var likes = section.querySelector("#live-likes");
+      if (likes) likes.textContent = (Number(likes.textContent) || 0) + 1;
+      if (taps++ === 0) setTimeout(flushTaps, 500);
     });
     section.querySelectorAll("[data-gift]").forEach(function (button) {
       button.addEventListener("click", function () {

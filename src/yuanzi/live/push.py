@@ -1,0 +1,151 @@
+"""Stream a video file as live with PyAV: `yuanzi live push FILE --room R`.
+
+The file is transcoded to H.264/AAC and paced at its own frame rate (or as fast as it encodes,
+for tests), either straight into the room's HLS directory — the same files nginx-rtmp writes —
+or to an RTMP URL, as OBS or ffmpeg would publish to nginx. Each video frame is a keyframe
+every SEGMENT_SECONDS so HLS can cut segments of that length.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fractions
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import av
+
+from yuanzi.core.errors import InvalidInput, Problem
+from yuanzi.core.uow import UnitOfWorkFactory
+from yuanzi.live import rooms, video
+
+SEGMENT_SECONDS = 2
+AUDIO_RATE = 48_000
+MAX_LONG_SIDE = 1280
+
+
+def _scaled(width: int, height: int) -> tuple[int, int]:
+    """Fit the long side to MAX_LONG_SIDE; H.264 wants even sides."""
+    scale = min(1.0, MAX_LONG_SIDE / max(width, height))
+    return max(2, round(width * scale) // 2 * 2), max(2, round(height * scale) // 2 * 2)
+
+
+def stream_file(
+    uow_factory: UnitOfWorkFactory, data_dir: Path, *, room_id: int, source: Path, realtime: bool = True
+) -> float:
+    """Stream `source` into a room as its owner would: the room goes live, the file plays out as
+    HLS, and the room ends with the file, its video kept as the replay. A file that cannot be
+    read changes nothing."""
+    _probe(source)
+    with uow_factory() as uow:
+        room = rooms.get_room(uow=uow, room_id=room_id)
+        if room.state == rooms.ENDED:
+            raise Problem(409, "room_ended", "this room has ended; create a new one")
+        rooms.start(uow=uow, room_id=room_id, user_id=room.user_id)
+        uow.commit()
+    try:
+        return push_to_hls(source, video.hls_dir(data_dir, room_id), realtime=realtime)
+    finally:
+        with uow_factory() as uow:
+            rooms.end(uow=uow, room_id=room_id, user_id=room.user_id)
+            uow.commit()
+
+
+def _probe(source: Path) -> None:
+    try:
+        with av.open(str(source)) as inp:
+            if not inp.streams.video:
+                raise InvalidInput("the file has no video stream", field="file")
+    except (av.error.FFmpegError, OSError):
+        raise InvalidInput("not a video file FFmpeg can read", field="file") from None
+
+
+def push_to_hls(source: Path, out_dir: Path, *, realtime: bool = True) -> float:
+    """Write `source` as a live HLS stream in `out_dir` (index.m3u8 and N.ts); seconds streamed.
+    The playlist lists every segment, so after the end it is the replay."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    options = {
+        "hls_time": str(SEGMENT_SECONDS),
+        "hls_list_size": "0",
+        "hls_segment_filename": str(out_dir / "%d.ts"),
+    }
+    return _push(source, str(out_dir / video.PLAYLIST), "hls", options, realtime=realtime)
+
+
+def push_to_rtmp(source: Path, url: str, *, realtime: bool = True) -> float:
+    """Publish `source` to an RTMP server (nginx-rtmp's `live` application); seconds streamed.
+    A refused stream key, or a server that drops the stream, is a 502 `rtmp_failed`."""
+    _probe(source)
+    try:
+        return _push(source, url, "flv", {}, realtime=realtime)
+    except av.error.FFmpegError as exc:
+        raise Problem(502, "rtmp_failed", f"the RTMP server refused or dropped the stream: {exc}") from None
+
+
+def _push(source: Path, target: str, fmt: str, options: dict[str, str], *, realtime: bool) -> float:
+    try:
+        inp = av.open(str(source))
+    except (av.error.FFmpegError, OSError):
+        raise InvalidInput("not a video file FFmpeg can read", field="file") from None
+    with contextlib.closing(inp):
+        if not inp.streams.video:
+            raise InvalidInput("the file has no video stream", field="file")
+        vin = inp.streams.video[0]
+        ain = inp.streams.audio[0] if inp.streams.audio else None
+        fps = min(60, max(1, round(float(vin.average_rate or fractions.Fraction(25)))))
+        width, height = _scaled(vin.codec_context.width, vin.codec_context.height)
+        with av.open(target, mode="w", format=fmt, options=options) as out:
+            gop = str(fps * SEGMENT_SECONDS)
+            vout = out.add_stream(
+                "libx264",
+                rate=fps,
+                options={
+                    "preset": "veryfast",
+                    "tune": "zerolatency",
+                    "g": gop,
+                    "keyint_min": gop,
+                    "sc_threshold": "0",
+                },
+            )
+            vout.width, vout.height, vout.pix_fmt = width, height, "yuv420p"
+            aout = resampler = None
+            if ain is not None:
+                aout = out.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
+                resampler = av.AudioResampler(
+                    format="fltp", layout="stereo", rate=AUDIO_RATE, frame_size=1024
+                )
+            pace = _Pacer(realtime)
+            frames = 0
+            for packet in inp.demux(*[s for s in (vin, ain) if s is not None]):
+                for frame in packet.decode():
+                    if isinstance(frame, av.VideoFrame):
+                        pace.wait_until(frames / fps)
+                        scaled = frame.reformat(width=width, height=height, format="yuv420p")
+                        scaled.pts, scaled.time_base = frames, fractions.Fraction(1, fps)
+                        out.mux(vout.encode(scaled))
+                        frames += 1
+                    elif isinstance(frame, av.AudioFrame) and aout is not None and resampler is not None:
+                        for chunk in resampler.resample(frame):
+                            out.mux(aout.encode(chunk))
+            if frames == 0:
+                raise InvalidInput("the video has no frames", field="file")
+            out.mux(vout.encode(None))
+            if aout is not None and resampler is not None:
+                for chunk in resampler.resample(None):
+                    out.mux(aout.encode(chunk))
+                out.mux(aout.encode(None))
+    return frames / fps
+
+
+class _Pacer:
+    """Holds each frame back until its time has come, so the stream plays as live."""
+
+    def __init__(self, realtime: bool, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._realtime, self._sleep, self._start = realtime, sleep, time.monotonic()
+
+    def wait_until(self, seconds: float) -> None:
+        if self._realtime:
+            ahead = self._start + seconds - time.monotonic()
+            if ahead > 0:
+                self._sleep(ahead)
