@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     # Ordinary entries (comments, arrivals) one viewer's socket gets per second; the rest are
     # sampled away under load. Gifts and announcements always arrive.
     live_comments_per_viewer_second: int = Field(default=10, ge=1, le=1_000)
+    # The merchant traffic incentive: public entries granted per private entry brought, and at
+    # most this many granted per room and day (docs/live.md).
+    live_incentive_ratio: float = Field(default=1.0, ge=0, le=10)
+    live_incentive_daily_cap: int = Field(default=100_000, ge=0, le=10**9)
     # Search's index: "tantivy" (in the data dir, one process) or "postgresql" (shared; needs a
     # PostgreSQL database_url).
     search_backend: Literal["tantivy", "postgresql"] = "tantivy"

@@ -55,3 +55,25 @@ def test_opening_a_room_is_an_entry_from_its_source_and_likes_fold_in(client: Te
     assert client.post(f"/live/{room_id}/likes", json={"count": 500}, headers=headers).status_code == 422
     assert '<span id="live-likes">12</span>' in client.get(f"/live/{room_id}").text
     assert viewer
+
+
+def sign_out(client: TestClient) -> None:
+    client.post("/signout", data={"csrf_token": csrf_token(client, "/me")})
+
+
+def test_recommended_places_an_owed_room_and_its_owner_sees_the_grants(client: TestClient) -> None:
+    owner, room = live_room(client, "产地直发")
+    room_id = room["room_id"]
+    sign_up(client, "老客户")
+    client.get(f"/live/{room_id}?from=share")  # a private-domain entry
+    sign_out(client)
+    sign_up(client, "刷推荐的")
+    feed = client.get("/channels?tab=recommended").text
+    assert f'href="/live/{room_id}?from=recommended"' in feed
+    client.get(f"/live/{room_id}?from=recommended")
+    assert 'id="live-promoted"' not in client.get("/channels?tab=recommended").text  # repaid
+    sign_out(client)
+    client.post("/signin", data={"user_id": owner, "csrf_token": csrf_token(client, "/")})
+    page = client.get(f"/live/{room_id}").text
+    assert 'id="grants"' in page
+    assert "<td>1</td><td>1</td><td>1</td><td>0</td>" in page  # brought, granted, placements, owed

@@ -17,9 +17,11 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
@@ -145,3 +147,17 @@ def inserted(result: Result[Any]) -> bool:
     all when RETURNING yields no row, so look for the row itself.
     """
     return cast(CursorResult[Any], result).returns_rows and result.first() is not None
+
+
+def add_counts(session: Session, table: Any, keys: dict[str, Any], counts: dict[str, int]) -> None:
+    """Add `counts` to the row of `table` at `keys`, creating it (with those counts) if missing:
+    one `INSERT … ON CONFLICT DO UPDATE`, so concurrent writers never lose an increment."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).values(**keys, **counts)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: getattr(table.c, name) + statement.excluded[name] for name in counts},
+        )
+    )

@@ -21,10 +21,10 @@ from sqlalchemy import distinct, func, select, update
 from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
-from yuanzi.live import rooms
+from yuanzi.live import incentive, rooms
 from yuanzi.live.models import Entry, Presence, Room
 
-PRIVATE, PUBLIC, OTHER = "private", "public", "other"
+PRIVATE, PUBLIC, OTHER = incentive.PRIVATE, incentive.PUBLIC, "other"
 SOURCES = {
     "share": PRIVATE,  # a link or card someone shared
     "chat": PRIVATE,
@@ -62,6 +62,7 @@ def enter(*, uow: UnitOfWork, room_id: int, user_id: int, source: str) -> rooms.
         uow=uow, room_id=room_id, kind="enter", user_id=user_id, body={"nickname": user.nickname}
     )
     uow.session.add(Entry(room_id=room_id, user_id=user_id, source=source, domain=domain, at=entry.at))
+    incentive.record_entry(uow=uow, room_id=room_id, domain=domain, source=source, at=entry.at)
     uow.session.execute(update(Room).where(Room.id == room_id).values(views=Room.views + 1))
     return entry
 

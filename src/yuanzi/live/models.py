@@ -127,3 +127,17 @@ class Presence(Base):
     node: Mapped[str] = mapped_column(String(32), primary_key=True)
     viewers: Mapped[int] = mapped_column(BigInteger, nullable=False)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class Grant(Base):
+    """The merchant traffic incentive's ledger, per room and Beijing day: entries the room's owner
+    brought from its private domain, public entries the platform granted from the Recommended feed
+    in return, and how often it placed the room there to do so."""
+
+    __tablename__ = "live_grants"
+
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, Beijing
+    private_entries: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    public_entries: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    impressions: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)

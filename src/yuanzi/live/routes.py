@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from yuanzi.core.errors import NotFound
 from yuanzi.core.http import ReadUoW, UoW, User, runtime
-from yuanzi.live import figures, gifts, moderation, rooms, sampling
+from yuanzi.live import figures, gifts, incentive, moderation, rooms, sampling
 from yuanzi.live.hub import Hub, Viewer
 
 router = APIRouter(prefix="/api/live", tags=["live"])
@@ -138,6 +138,28 @@ def stats(room_id: int, uow: ReadUoW) -> dict[str, Any]:
     entries by domain."""
     found = figures.figures(uow=uow, room_id=room_id)
     return {"room_id": room_id, **dataclasses.asdict(found)}
+
+
+def incentive_terms(request: Request) -> incentive.Terms:
+    settings = request.app.state.settings
+    return incentive.Terms(settings.live_incentive_ratio, settings.live_incentive_daily_cap)
+
+
+@router.get("/recommended")
+def recommended(request: Request, user: User, uow: UoW) -> dict[str, Any]:
+    """The live room to place at the top of your Recommended feed now (`room` is null when none
+    is owed public traffic): the merchant incentive's placement, counted as an impression."""
+    room = incentive.promote(uow=uow, user_id=user, terms=incentive_terms(request))
+    uow.commit()
+    return {"room": room_json(room) if room else None, "source": incentive.GRANTING_SOURCE}
+
+
+@router.get("/rooms/{room_id}/grants")
+def grants(request: Request, room_id: int, user: User, uow: ReadUoW) -> dict[str, Any]:
+    """The room's incentive ledger by Beijing day (its owner only): private entries brought,
+    public entries granted, impressions spent, and what is still owed."""
+    days = incentive.ledger(uow=uow, room_id=room_id, user_id=user, terms=incentive_terms(request))
+    return {"room_id": room_id, "days": [dataclasses.asdict(d) for d in days]}
 
 
 class NewGift(BaseModel):

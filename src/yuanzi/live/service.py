@@ -9,6 +9,8 @@ from __future__ import annotations
 from yuanzi.live.figures import SOURCES, Figures, enter, figures, like
 from yuanzi.live.gifts import CATALOGUE, Sent, leaderboard
 from yuanzi.live.gifts import send as send_gift
+from yuanzi.live.incentive import GrantDay, Terms, promote
+from yuanzi.live.incentive import ledger as grants
 from yuanzi.live.push import push_to_rtmp, stream_file
 from yuanzi.live.rooms import (
     LogEntry,
@@ -28,10 +30,12 @@ __all__ = [
     "CATALOGUE",
     "SOURCES",
     "Figures",
+    "GrantDay",
     "LogEntry",
     "NewRoom",
     "RoomInfo",
     "Sent",
+    "Terms",
     "comment",
     "create_room",
     "end",
@@ -39,10 +43,12 @@ __all__ = [
     "entries_after",
     "figures",
     "get_room",
+    "grants",
     "leaderboard",
     "like",
     "live_rooms",
     "nginx_config",
+    "promote",
     "push_to_rtmp",
     "send_gift",
     "start",

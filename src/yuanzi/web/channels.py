@@ -14,6 +14,7 @@ from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
+from yuanzi.live import service as live_service
 from yuanzi.web.actions import form_action, json_action
 from yuanzi.web.client import current_user
 from yuanzi.web.render import not_found, page, redirect, settings
@@ -28,8 +29,17 @@ def _feed(uow: UnitOfWork, request: Request, user_id: int, tab: str, cursor: str
     if tab == "recommended":
         params = channels_service.feed_params(settings(request))
         shown = channels_service.recommended_feed(uow=uow, user_id=user_id, params=params, limit=PAGE)
+        # Live's merchant incentive places a room owed public traffic at the top.
+        config = settings(request)
+        terms = live_service.Terms(config.live_incentive_ratio, config.live_incentive_daily_cap)
+        promoted = live_service.promote(uow=uow, user_id=user_id, terms=terms)
         uow.commit()  # the impressions
-        return {"posts": [s.post for s in shown], "reasons": [s.reason for s in shown], "next_cursor": None}
+        return {
+            "posts": [s.post for s in shown],
+            "reasons": [s.reason for s in shown],
+            "next_cursor": None,
+            "promoted": promoted,
+        }
     if tab == "following":
         found = channels_service.following_feed(uow=uow, user_id=user_id, cursor=cursor, limit=PAGE)
     else:

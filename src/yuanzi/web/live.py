@@ -52,9 +52,17 @@ def room(request: Request, room_id: int, source: str = Query("discover", alias="
             "gifts": live_service.CATALOGUE,
             "givers": live_service.leaderboard(uow=uow, room_id=room_id),
             "figures": live_service.figures(uow=uow, room_id=room_id),
+            "grants": _grants(request, uow, room_id, user.user_id) if info.user_id == user.user_id else None,
         }
         uow.commit()
         return page(request, "client/live_room.html", ctx)
+
+
+def _grants(request: Request, uow: UnitOfWork, room_id: int, owner: int) -> list[live_service.GrantDay]:
+    """The owner's dashboard of the merchant incentive: the room's grants ledger by day."""
+    config = settings(request)
+    terms = live_service.Terms(config.live_incentive_ratio, config.live_incentive_daily_cap)
+    return live_service.grants(uow=uow, room_id=room_id, user_id=owner, terms=terms)
 
 
 @router.post("/{room_id}/comments", response_model=None)
