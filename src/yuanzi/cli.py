@@ -165,6 +165,9 @@ def merchant_create(
     fee_rate: Annotated[
         float, typer.Option("--fee-rate", help="The platform's fee, in percent.", min=0, max=10)
     ] = 0.6,
+    admin: Annotated[
+        int | None, typer.Option("--admin", help="The user who administers it (may sell in live rooms).")
+    ] = None,
     as_json: JsonFlag = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -172,7 +175,7 @@ def merchant_create(
     runtime = migrated_runtime(settings_from(data_dir=data_dir))
     with runtime.uow() as uow:
         new = pay_service.create_merchant(
-            uow=uow, name=name, appid=appid, fee_rate_ppm=round(fee_rate * 10_000)
+            uow=uow, name=name, appid=appid, fee_rate_ppm=round(fee_rate * 10_000), admin_user_id=admin
         )
         uow.commit()
     _emit(dict(new.to_json()), as_json, "New merchant")

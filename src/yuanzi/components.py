@@ -12,6 +12,7 @@ from yuanzi.core.events import Subscribers
 from yuanzi.core.uow import UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.identity import cards as identity_cards  # noqa: F401 - registers the miniprogram card
+from yuanzi.live import service as live_service
 from yuanzi.pay import cards as pay_cards  # noqa: F401 - registers the coupon card
 from yuanzi.pay import service as pay_service
 from yuanzi.search import service as search_service
@@ -23,6 +24,7 @@ def subscribers() -> Subscribers:
     subs = Subscribers()
     pay_service.subscribe(subs)
     search_service.subscribe(subs)
+    live_service.subscribe(subs)
     return subs
 
 

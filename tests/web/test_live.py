@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.identity.helpers import make_app
 from tests.live.test_rooms import live_room
 from tests.web.helpers import csrf_token, sign_up
 
@@ -77,3 +78,35 @@ def test_recommended_places_an_owed_room_and_its_owner_sees_the_grants(client: T
     page = client.get(f"/live/{room_id}").text
     assert 'id="grants"' in page
     assert "<td>1</td><td>1</td><td>1</td><td>0</td>" in page  # brought, granted, placements, owed
+
+
+def test_the_owner_pins_from_the_page_and_viewers_get_the_card(client: TestClient) -> None:
+    owner, room = live_room(client, "小店开播")
+    room_id = room["room_id"]
+    app = make_app(client, name="小店")
+    mchid = client.post(
+        "/sandbox/merchants", json={"name": "小店", "appid": app["appid"], "admin_user_id": owner}
+    ).json()["mchid"]
+    body = {"mchid": mchid, "title": "手工皂", "price": 1_200, "notify_url": "https://shop.example/n"}
+    product_id = client.post(
+        f"/api/live/rooms/{room_id}/products", json=body, headers={"X-Yuanzi-User": str(owner)}
+    ).json()["product_id"]
+    client.post("/signin", data={"user_id": owner, "csrf_token": csrf_token(client, "/")})
+    page = client.get(f"/live/{room_id}").text
+    assert f'data-pin="{product_id}"' in page
+    assert 'id="live-buy"' not in page  # the owner does not buy its own
+    pinned = client.post(
+        f"/live/{room_id}/pinned/{product_id}", json={}, headers={"X-CSRF-Token": csrf_token(client)}
+    )
+    assert pinned.json() == {"pinned": product_id}
+    sign_out(client)
+    sign_up(client, "顾客")
+    page = client.get(f"/live/{room_id}").text
+    assert f'data-product="{product_id}"' in page
+    assert 'id="live-buy"' in page
+    assert "手工皂" in page
+    bought = client.post(
+        f"/live/{room_id}/products/{product_id}/buy", json={}, headers={"X-CSRF-Token": csrf_token(client)}
+    )
+    assert bought.status_code == 201
+    assert bought.json()["pay_url"].startswith("/pay/h5?prepay_id=")

@@ -30,6 +30,9 @@ class Room(Base):
     likes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
     views: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
     peak_viewers: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
+    # The shelf: the product pinned now (one at a time) and what the room has sold, in fen.
+    pinned_product_id: Mapped[int | None] = mapped_column(BigInteger)
+    gmv: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
 
     __table_args__ = (Index("ix_live_rooms_state", "state", "started_at"),)
 
@@ -141,3 +144,40 @@ class Grant(Base):
     private_entries: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     public_entries: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     impressions: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class Product(Base):
+    """A product on a room's shelf, sold through a merchant account its owner administers."""
+
+    __tablename__ = "live_products"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), nullable=False)
+    mchid: Mapped[str] = mapped_column(String(32), nullable=False)
+    title: Mapped[str] = mapped_column(String(64), nullable=False)
+    price: Mapped[int] = mapped_column(BigInteger, nullable=False)  # fen
+    notify_url: Mapped[str] = mapped_column(String(256), nullable=False)
+    sales: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    gmv: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)  # fen paid
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_live_products_room", "room_id"),)
+
+
+class Purchase(Base):
+    """A viewer buying a shelf product: the JSAPI order placed for it, and whether it was paid."""
+
+    __tablename__ = "live_purchases"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), nullable=False)
+    product_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_products.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    mchid: Mapped[str] = mapped_column(String(32), nullable=False)
+    out_trade_no: Mapped[str] = mapped_column(String(32), nullable=False)
+    prepay_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (UniqueConstraint("mchid", "out_trade_no", name="uq_live_purchases_order"),)

@@ -28,9 +28,9 @@ from yuanzi.live.models import Room, RoomEvent
 
 SCHEDULED, LIVE, ENDED = "scheduled", "live", "ended"
 TITLE_MAX, COMMENT_MAX = 64, 200
-KINDS = ("enter", "comment", "gift", "announcement")
+KINDS = ("enter", "comment", "gift", "announcement", "product", "purchase")
 # Never sampled away under load, and always resent after a reconnect.
-HIGH_PRIORITY = frozenset({"gift", "announcement"})
+HIGH_PRIORITY = frozenset({"gift", "announcement", "product", "purchase"})
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,6 +6,8 @@ commits.
 
 from __future__ import annotations
 
+from yuanzi.core.events import Subscribers
+from yuanzi.live import shelf
 from yuanzi.live.figures import SOURCES, Figures, enter, figures, like
 from yuanzi.live.gifts import CATALOGUE, Sent, leaderboard
 from yuanzi.live.gifts import send as send_gift
@@ -24,7 +26,9 @@ from yuanzi.live.rooms import (
     live_rooms,
     start,
 )
+from yuanzi.live.shelf import Order, ProductInfo, add_product, buy, pin, pinned, products
 from yuanzi.live.video import nginx_config
+from yuanzi.pay.events import PaymentSucceeded
 
 __all__ = [
     "CATALOGUE",
@@ -33,9 +37,13 @@ __all__ = [
     "GrantDay",
     "LogEntry",
     "NewRoom",
+    "Order",
+    "ProductInfo",
     "RoomInfo",
     "Sent",
     "Terms",
+    "add_product",
+    "buy",
     "comment",
     "create_room",
     "end",
@@ -48,9 +56,18 @@ __all__ = [
     "like",
     "live_rooms",
     "nginx_config",
+    "pin",
+    "pinned",
+    "products",
     "promote",
     "push_to_rtmp",
     "send_gift",
     "start",
     "stream_file",
+    "subscribe",
 ]
+
+
+def subscribe(subscribers: Subscribers) -> None:
+    """Register Live's event subscribers: paid shelf orders count towards the room's sales."""
+    subscribers.add("live.shelf-sales", [PaymentSucceeded], shelf.record_payment)

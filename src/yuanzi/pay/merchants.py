@@ -43,6 +43,7 @@ class MerchantInfo:
     appid: str
     created_at: dt.datetime
     fee_rate_ppm: int = DEFAULT_FEE_RATE_PPM
+    admin_user_id: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +67,7 @@ class NewMerchant:
             "name": self.merchant.name,
             "appid": self.merchant.appid,
             "fee_rate_ppm": self.merchant.fee_rate_ppm,
+            "admin_user_id": self.merchant.admin_user_id,
             "cert_serial_no": self.cert_serial_no,
             "private_key": self.private_key,
             "certificate": self.certificate,
@@ -94,6 +96,7 @@ def merchant_info(row: Merchant) -> MerchantInfo:
         appid=row.appid,
         created_at=row.created_at,
         fee_rate_ppm=row.fee_rate_ppm,
+        admin_user_id=row.admin_user_id,
     )
 
 
@@ -207,10 +210,16 @@ def _issue_platform_public_key(uow: UnitOfWork, mchid: str) -> PlatformKey:
 
 
 def create_merchant(
-    *, uow: UnitOfWork, name: str, appid: str, fee_rate_ppm: int = DEFAULT_FEE_RATE_PPM
+    *,
+    uow: UnitOfWork,
+    name: str,
+    appid: str,
+    fee_rate_ppm: int = DEFAULT_FEE_RATE_PPM,
+    admin_user_id: int | None = None,
 ) -> NewMerchant:
     """Open a merchant account bound to `appid`, with an API certificate, a platform certificate
-    and a platform public key; the platform keeps `fee_rate_ppm` millionths of each payment."""
+    and a platform public key; the platform keeps `fee_rate_ppm` millionths of each payment.
+    `admin_user_id` is the user who administers it (超级管理员), if any."""
     clean_name = name.strip()
     if not clean_name or len(clean_name) > NAME_MAX:
         raise InvalidInput(f"name must be 1–{NAME_MAX} characters", field="name")
@@ -223,6 +232,8 @@ def create_merchant(
             f"fee_rate_ppm must be a whole number from 0 to {MAX_FEE_RATE_PPM}", field="fee_rate_ppm"
         )
     app = identity_service.get_app(uow=uow, appid=appid)
+    if admin_user_id is not None:
+        identity_service.get_user(uow=uow, user_id=admin_user_id)
     ca = certificate_authority(uow)
     mchid = _new_mchid(uow)
     merchant = Merchant(
@@ -233,6 +244,7 @@ def create_merchant(
         signing_mode=PUBLIC_KEY,
         fee_rate_ppm=fee_rate_ppm,
         fail_notifications=0,
+        admin_user_id=admin_user_id,
         created_at=uow.now(),
     )
     uow.session.add(merchant)

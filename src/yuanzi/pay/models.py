@@ -40,6 +40,9 @@ class Merchant(Base):
     fail_notifications: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     # Where COUPON.USE notifications for this merchant's voucher stocks go (/v3/marketing/favor/callbacks).
     coupon_notify_url: Mapped[str | None] = mapped_column(String(256))
+    # The WeChat user who administers the account (超级管理员): may sell through it in a live
+    # room's shelf.
+    admin_user_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
 
 

@@ -27,6 +27,7 @@ class NewMerchantBody(Strict):
     name: StrictStr = Field(min_length=1, max_length=64)
     appid: StrictStr = Field(min_length=1, max_length=32)
     fee_rate_ppm: StrictInt = Field(default=6000, ge=0, le=100_000)
+    admin_user_id: StrictInt | None = None
 
 
 class PublicKeyBody(Strict):
@@ -46,7 +47,11 @@ def _merchant_json(merchant: pay_service.MerchantInfo) -> dict[str, Any]:
 def create_merchant(body: NewMerchantBody, uow: UoW) -> dict[str, Any]:
     """Open a merchant account; its private key and APIv3 key are shown only here."""
     new = pay_service.create_merchant(
-        uow=uow, name=body.name, appid=body.appid, fee_rate_ppm=body.fee_rate_ppm
+        uow=uow,
+        name=body.name,
+        appid=body.appid,
+        fee_rate_ppm=body.fee_rate_ppm,
+        admin_user_id=body.admin_user_id,
     )
     uow.commit()
     return new.to_json()

@@ -42,7 +42,8 @@ def room(request: Request, room_id: int, source: str = Query("discover", alias="
             info = live_service.get_room(uow=uow, room_id=room_id)
         except NotFound:
             return not_found(request, user)
-        if info.state == "live" and info.user_id != user.user_id:
+        owner = info.user_id == user.user_id
+        if info.state == "live" and not owner:
             known = source if source in live_service.SOURCES else "discover"
             live_service.enter(uow=uow, room_id=room_id, user_id=user.user_id, source=known)
         ctx = {
@@ -52,7 +53,9 @@ def room(request: Request, room_id: int, source: str = Query("discover", alias="
             "gifts": live_service.CATALOGUE,
             "givers": live_service.leaderboard(uow=uow, room_id=room_id),
             "figures": live_service.figures(uow=uow, room_id=room_id),
-            "grants": _grants(request, uow, room_id, user.user_id) if info.user_id == user.user_id else None,
+            "grants": _grants(request, uow, room_id, user.user_id) if owner else None,
+            "pinned": live_service.pinned(uow=uow, room_id=room_id),
+            "shelf": live_service.products(uow=uow, room_id=room_id)[0] if owner else [],
         }
         uow.commit()
         return page(request, "client/live_room.html", ctx)
@@ -86,6 +89,28 @@ async def like(request: Request, room_id: int) -> Response:
             uow=uow, room_id=room_id, user_id=user_id, count=count if isinstance(count, int) else 0
         )
         return {"likes": total}
+
+    return await json_action(request, action, status_code=200)
+
+
+@router.post("/{room_id}/products/{product_id}/buy", response_model=None)
+async def buy(request: Request, room_id: int, product_id: int) -> Response:
+    """Buy the pinned product: the order is placed and the page goes to the payment sheet."""
+
+    def action(uow: UnitOfWork, user_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        order = live_service.buy(uow=uow, room_id=room_id, product_id=product_id, user_id=user_id)
+        return {"pay_url": f"/pay/h5?prepay_id={order.prepay_id}"}
+
+    return await json_action(request, action, status_code=201)
+
+
+@router.post("/{room_id}/pinned/{product_id}", response_model=None)
+async def pin(request: Request, room_id: int, product_id: int) -> Response:
+    """The owner pins a shelf product for every viewer."""
+
+    def action(uow: UnitOfWork, user_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        live_service.pin(uow=uow, room_id=room_id, user_id=user_id, product_id=product_id)
+        return {"pinned": product_id}
 
     return await json_action(request, action, status_code=200)
 

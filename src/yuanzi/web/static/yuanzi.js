@@ -123,6 +123,16 @@
     var errorBox = section.querySelector("#live-error");
     var token = document.querySelector('meta[name="yuanzi-csrf"]');
     var lastSeq = 0, delay = 500;
+    // The pinned product's card follows the room's `product` entries.
+    var showProduct = function (pinned) {
+      var card = section.querySelector("#live-product");
+      if (!card) return;
+      card.hidden = !pinned;
+      card.setAttribute("data-product", pinned ? pinned.product_id : "");
+      if (!pinned) return;
+      section.querySelector("#live-product-title").textContent = pinned.title;
+      section.querySelector("#live-product-price").textContent = (pinned.price / 100).toFixed(2);
+    };
     // The room starts or ends while the page is open: the badge, the controls and the video follow.
     var changeState = function (state) {
       if (section.getAttribute("data-state") === state) return;
@@ -144,6 +154,8 @@
       if (event.kind === "comment") what.textContent = event.body.text;
       else if (event.kind === "gift") { what.className = "gift"; what.textContent = "送出 " + event.body.name + " ×" + event.body.count; }
       else if (event.kind === "enter") what.textContent = "来了 joined";
+      else if (event.kind === "purchase") { what.className = "gift"; what.textContent = "买了 " + event.body.title; }
+      else if (event.kind === "product") { what.className = "announcement"; what.textContent = event.body.pinned ? "上架 " + event.body.pinned.title : "商品已取消置顶"; showProduct(event.body.pinned); }
       else { what.className = "announcement"; what.textContent = (event.body && event.body.text) || event.kind; }
       if (event.body && event.body.state) changeState(event.body.state);
       item.appendChild(who);
@@ -181,7 +193,7 @@
         headers: { "Content-Type": "application/json", "X-CSRF-Token": token ? token.content : "" },
         body: JSON.stringify(body)
       }).then(function (response) {
-        if (response.ok) { if (errorBox) errorBox.hidden = true; return; }
+        if (response.ok) { if (errorBox) errorBox.hidden = true; return response.json(); }
         return response.json().then(function (problem) {
           if (errorBox) { errorBox.textContent = problem.error || "failed"; errorBox.hidden = false; }
         });
@@ -206,6 +218,17 @@
       var likes = section.querySelector("#live-likes");
       if (likes) likes.textContent = (Number(likes.textContent) || 0) + 1;
       if (taps++ === 0) setTimeout(flushTaps, 500);
+    });
+    var buyButton = section.querySelector("#live-buy");
+    if (buyButton) buyButton.addEventListener("click", function () {
+      var productId = section.querySelector("#live-product").getAttribute("data-product");
+      if (!productId) return;
+      send("/products/" + productId + "/buy", {}).then(function (answer) {
+        if (answer && answer.pay_url) location.href = answer.pay_url;  // the payment sheet
+      });
+    });
+    section.querySelectorAll("[data-pin]").forEach(function (button) {
+      button.addEventListener("click", function () { send("/pinned/" + button.getAttribute("data-pin"), {}); });
     });
     section.querySelectorAll("[data-gift]").forEach(function (button) {
       button.addEventListener("click", function () {
