@@ -60,6 +60,10 @@ def _serve(settings: Settings) -> None:
         port=settings.port,
         log_level=settings.log_level,
         access_log=False,
+        # Live rooms send each frame to many sockets: compressing it once per socket costs more
+        # CPU than the bytes it saves. Viewers send nothing that needs more than 64 KiB.
+        ws_per_message_deflate=False,
+        ws_max_size=64 * 1024,
     )
 
 

@@ -101,3 +101,24 @@ def test_viewers_get_frames_and_resume_after_a_reconnect(client: TestClient) -> 
         message = socket.receive()
         assert message["type"] == "websocket.close"
         assert message["code"] == 4404
+
+
+def test_an_ended_room_sends_what_was_said_then_closes_and_chatter_is_ignored(client: TestClient) -> None:
+    owner, room = live_room(client)
+    room_id = room["room_id"]
+    viewer = make_user(client, "话痨")
+    with client.websocket_connect(f"/api/live/rooms/{room_id}/ws") as socket:
+        socket.receive_json()
+        for _ in range(200):  # a flood of client frames: read, ignored, the room keeps serving
+            socket.send_text("{not json")
+        client.post(f"/api/live/rooms/{room_id}/comments", json={"text": "还在"}, headers=as_user(viewer))
+        assert [e["body"]["text"] for e in next_events(socket)] == ["还在"]
+        client.post(f"/api/live/rooms/{room_id}/end", headers=as_user(owner))
+        assert next_events(socket)[-1]["body"]["state"] == "ended"
+        closing = socket.receive()
+        assert (closing["type"], closing["code"]) == ("websocket.close", 4410)
+    with client.websocket_connect(f"/api/live/rooms/{room_id}/ws") as socket:
+        said = socket.receive_json()["events"]
+        assert [e["body"].get("text") for e in said][-2:] == ["还在", "直播结束 Ended"]
+        closing = socket.receive()
+        assert (closing["type"], closing["code"]) == ("websocket.close", 4410)

@@ -300,12 +300,18 @@ async def viewer_socket(socket: WebSocket, room_id: int, after: int = 0) -> None
     `after=<last seq seen>` to resume without missing anything."""
     live_hub = hub(socket)
     try:
-        await asyncio.to_thread(_check_room, socket, room_id)
+        room = await asyncio.to_thread(_check_room, socket, room_id)
     except NotFound:
         await socket.accept()  # then close with a reason the client can read
         await socket.close(code=4404, reason="no such room")
         return
     await socket.accept()
+    if room.state == rooms.ENDED:  # what was said, then the door closes
+        backlog = await live_hub.backlog(room_id, max(after, 0))
+        if backlog:
+            await socket.send_json({"room_id": room_id, "events": [e.to_json() for e in backlog]})
+        await socket.close(code=4410, reason="the room has ended")
+        return
     viewer = live_hub.join(room_id, max(after, 0))  # before reading the backlog: nothing falls between
     sent = max(after, 0)
     budget = sampling.Budget(socket.app.state.settings.live_comments_per_viewer_second)
@@ -330,6 +336,9 @@ async def viewer_socket(socket: WebSocket, room_id: int, after: int = 0) -> None
                 )
             if newer:
                 sent = newer[-1]["seq"]  # sampled-away entries are not sent after a reconnect either
+            if any(e["body"].get("state") == rooms.ENDED for e in newer):
+                await socket.close(code=4410, reason="the room has ended")
+                return
     except WebSocketDisconnect:
         pass
     finally:
@@ -355,6 +364,6 @@ async def _next_frame(viewer: Viewer, gone: asyncio.Task[None]) -> dict[str, Any
     raise WebSocketDisconnect
 
 
-def _check_room(socket: WebSocket, room_id: int) -> None:
+def _check_room(socket: WebSocket, room_id: int) -> rooms.RoomInfo:
     with runtime(socket).read_uow() as uow:  # type: ignore[arg-type]
-        rooms.get_room(uow=uow, room_id=room_id)
+        return rooms.get_room(uow=uow, room_id=room_id)

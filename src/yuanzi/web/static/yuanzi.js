@@ -181,7 +181,7 @@
         }
       };
       socket.onclose = function (closed) {
-        if (closed.code === 4404 || !section.isConnected) return;
+        if (closed.code === 4404 || closed.code === 4410 || !section.isConnected) return;
         setTimeout(connect, delay);
         delay = Math.min(delay * 2, 10000);
       };
