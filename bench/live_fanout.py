@@ -10,7 +10,9 @@ viewer (one clock). Measured in the same run:
 - the baseline: the `websockets` library alone, a server that broadcasts each message it gets
   from the publisher to every viewer at once — no database, no frames, nothing kept.
 
-It prints deliveries per second and the latency percentiles of each, and the ratio. yuanzi's
+It prints deliveries and frames per second, the latency percentiles, and the server's memory per
+connection (its RSS after the viewers connected, less before) for each, and the ratios. Neither
+side compresses (yuanzi serve turns per-message deflate off for rooms). yuanzi's
 latency is bounded below by its frame (the log is read 4 times a second); the cost buys
 durability, resume after a reconnect and one read per room per frame whatever the viewer count.
 
@@ -53,7 +55,7 @@ async def handler(ws):
             viewers.discard(ws)
 
 async def main():
-    async with websockets.serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None):
+    async with websockets.serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None, compression=None):
         await asyncio.Future()
 
 asyncio.run(main())
@@ -65,6 +67,14 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def rss_kib(pid: int) -> int:
+    """A process's resident memory (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 
 
 def wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
@@ -85,19 +95,20 @@ class Viewers:
         self.count = count
         self.arrivals: list[dict[str, float]] = [{} for _ in range(count)]
         self.tasks: list[asyncio.Task[None]] = []
+        self.frames = 0
 
     async def connect(self, url: str) -> None:
         sockets = []
         for i in range(self.count):
-            ws = await websockets.connect(url, max_queue=None)
+            ws = await websockets.connect(url, max_queue=None, compression=None, open_timeout=60)
             sockets.append(ws)
             self.tasks.append(asyncio.create_task(self._read(ws, self.arrivals[i])))
 
-    @staticmethod
-    async def _read(ws: Any, arrivals: dict[str, float]) -> None:
+    async def _read(self, ws: Any, arrivals: dict[str, float]) -> None:
         try:
             async for message in ws:
                 now = time.perf_counter()
+                self.frames += 1
                 for event in json.loads(message)["events"]:
                     text = (event.get("body") or {}).get("text", "")
                     if text.startswith("c"):
@@ -123,7 +134,9 @@ async def publish(send: Any, rate: float, seconds: float) -> dict[str, float]:
     return sent
 
 
-def summarise(name: str, viewers: Viewers, sent: dict[str, float], seconds: float) -> dict[str, Any]:
+def summarise(
+    name: str, viewers: Viewers, sent: dict[str, float], seconds: float, memory_kib: int
+) -> dict[str, Any]:
     latencies = [
         (arrivals[text] - at) * 1000
         for arrivals in viewers.arrivals
@@ -137,6 +150,8 @@ def summarise(name: str, viewers: Viewers, sent: dict[str, float], seconds: floa
         "delivered": len(latencies),
         "expected": expected,
         "per_s": len(latencies) / seconds,
+        "frames_per_s": viewers.frames / seconds,
+        "kib_per_connection": memory_kib / viewers.count,
         "p50": statistics.median(latencies) if latencies else float("nan"),
         "p99": latencies[int(len(latencies) * 0.99) - 1] if latencies else float("nan"),
     }
@@ -162,7 +177,10 @@ async def run_yuanzi(viewer_count: int, rate: float, seconds: float) -> dict[str
                 room = (await http.post("/api/live/rooms", json={"title": "压测"}, headers=headers)).json()
                 await http.post(f"/api/live/rooms/{room['room_id']}/start", headers=headers)
                 viewers = Viewers(viewer_count)
+                before = rss_kib(proc.pid)
                 await viewers.connect(f"ws://127.0.0.1:{port}/api/live/rooms/{room['room_id']}/ws")
+                await asyncio.sleep(1)
+                memory = rss_kib(proc.pid) - before
 
                 async def send(text: str) -> None:
                     response = await http.post(
@@ -173,7 +191,7 @@ async def run_yuanzi(viewer_count: int, rate: float, seconds: float) -> dict[str
                 sent = await publish(send, rate, seconds)
                 await asyncio.sleep(2)  # the last frames
                 await viewers.close()
-                return summarise("yuanzi (log + hub frames)", viewers, sent, seconds)
+                return summarise("yuanzi (log + hub frames)", viewers, sent, seconds, memory)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -185,7 +203,10 @@ async def run_bare(viewer_count: int, rate: float, seconds: float) -> dict[str, 
     try:
         wait_for_port(port, proc)
         viewers = Viewers(viewer_count)
+        before = rss_kib(proc.pid)
         await viewers.connect(f"ws://127.0.0.1:{port}/view")
+        await asyncio.sleep(1)
+        memory = rss_kib(proc.pid) - before
         async with websockets.connect(f"ws://127.0.0.1:{port}/publish") as publisher:
 
             async def send(text: str) -> None:
@@ -194,7 +215,7 @@ async def run_bare(viewer_count: int, rate: float, seconds: float) -> dict[str, 
             sent = await publish(send, rate, seconds)
             await asyncio.sleep(2)
         await viewers.close()
-        return summarise("bare websockets broadcast", viewers, sent, seconds)
+        return summarise("bare websockets broadcast", viewers, sent, seconds, memory)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -209,16 +230,20 @@ def main() -> None:
     print(f"{args.viewers} viewers, {args.rate:g} comments/s for {args.seconds:g} s, on 127.0.0.1\n")
     bare = asyncio.run(run_bare(args.viewers, args.rate, args.seconds))
     ours = asyncio.run(run_yuanzi(args.viewers, args.rate, args.seconds))
-    print(f"{'':28} {'delivered':>14} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    print(
+        f"{'':28} {'delivered':>16} {'per s':>9} {'frames/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'KiB/conn':>9}"
+    )
     for row in (bare, ours):
         print(
-            f"{row['name']:28} {row['delivered']:>6}/{row['expected']:<7} {row['per_s']:>9.0f} "
-            f"{row['p50']:>8.1f} {row['p99']:>8.1f}"
+            f"{row['name']:28} {row['delivered']:>7}/{row['expected']:<8} {row['per_s']:>9.0f} "
+            f"{row['frames_per_s']:>9.0f} {row['p50']:>8.1f} {row['p99']:>8.1f} "
+            f"{row['kib_per_connection']:>9.1f}"
         )
     print(
         f"\nyuanzi / bare: latency p50 ×{ours['p50'] / bare['p50']:.1f}, "
         f"p99 ×{ours['p99'] / bare['p99']:.1f}; "
-        f"deliveries {ours['delivered'] / max(1, bare['delivered']):.2f}× as many"
+        f"deliveries {ours['delivered'] / max(1, bare['delivered']):.2f}× as many; "
+        f"memory per connection ×{ours['kib_per_connection'] / max(0.1, bare['kib_per_connection']):.1f}"
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Result,
+    case,
     create_engine,
     event,
 )
@@ -147,6 +148,20 @@ def inserted(result: Result[Any]) -> bool:
     all when RETURNING yields no row, so look for the row itself.
     """
     return cast(CursorResult[Any], result).returns_rows and result.first() is not None
+
+
+def keep_max(session: Session, table: Any, keys: dict[str, Any], column: str, value: int) -> None:
+    """Raise `column` of the row at `keys` to `value` if it is lower, creating the row if missing:
+    one `INSERT … ON CONFLICT DO UPDATE`, safe against concurrent writers."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).values(**keys, **{column: value})
+    current, offered = getattr(table.c, column), statement.excluded[column]
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(keys), set_={column: case((offered > current, offered), else_=current)}
+        )
+    )
 
 
 def add_counts(session: Session, table: Any, keys: dict[str, Any], counts: dict[str, int]) -> None:

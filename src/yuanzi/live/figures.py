@@ -18,11 +18,12 @@ import datetime as dt
 
 from sqlalchemy import distinct, func, select, update
 
+from yuanzi.core.db import keep_max
 from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.live import incentive, rooms
-from yuanzi.live.models import Entry, Presence, Room
+from yuanzi.live.models import Entry, Presence, Room, ViewerMinute
 
 PRIVATE, PUBLIC, OTHER = incentive.PRIVATE, incentive.PUBLIC, "other"
 SOURCES = {
@@ -50,6 +51,7 @@ class Figures:
     unique_viewers: int
     likes: int
     entries: dict[str, int]  # by domain: private, public, other
+    gmv: int  # fen paid for the shelf's products
 
 
 def enter(*, uow: UnitOfWork, room_id: int, user_id: int, source: str) -> rooms.LogEntry:
@@ -103,7 +105,20 @@ def report_presence(*, uow: UnitOfWork, room_id: int, node: str, viewers: int) -
     uow.session.execute(
         update(Room).where(Room.id == room_id, Room.peak_viewers < current).values(peak_viewers=current)
     )
+    minute = uow.now().replace(second=0, microsecond=0)
+    keep_max(uow.session, ViewerMinute.__table__, {"room_id": room_id, "minute": minute}, "viewers", current)
     return current
+
+
+def concurrency(*, uow: UnitOfWork, room_id: int, limit: int = 24 * 60) -> list[tuple[dt.datetime, int]]:
+    """The room's concurrency curve: (minute, most viewers in it), oldest first."""
+    rows = uow.session.execute(
+        select(ViewerMinute.minute, ViewerMinute.viewers)
+        .where(ViewerMinute.room_id == room_id)
+        .order_by(ViewerMinute.minute.desc())
+        .limit(limit)
+    ).all()
+    return [(m, int(v)) for m, v in reversed(rows)]
 
 
 def counters(*, uow: UnitOfWork, room_id: int) -> tuple[int, int]:
@@ -130,4 +145,5 @@ def figures(*, uow: UnitOfWork, room_id: int) -> Figures:
         unique_viewers=int(unique or 0),
         likes=row.likes,
         entries=by_domain,
+        gmv=row.gmv,
     )

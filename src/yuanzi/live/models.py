@@ -181,3 +181,13 @@ class Purchase(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
 
     __table_args__ = (UniqueConstraint("mchid", "out_trade_no", name="uq_live_purchases_order"),)
+
+
+class ViewerMinute(Base):
+    """The most viewers a room had (across processes) in a minute: its concurrency curve."""
+
+    __tablename__ = "live_viewer_minutes"
+
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), primary_key=True)
+    minute: Mapped[dt.datetime] = mapped_column(UTCDateTime, primary_key=True)
+    viewers: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -149,6 +149,12 @@ def live_rooms(*, uow: UnitOfWork, limit: int = 50) -> list[RoomInfo]:
     return [_info(uow, row) for row in rows]
 
 
+def recent_rooms(*, uow: UnitOfWork, limit: int = 50) -> list[RoomInfo]:
+    """Every room, the most recently created first (the console)."""
+    rows = uow.session.scalars(select(Room).order_by(Room.id.desc()).limit(limit))
+    return [_info(uow, row) for row in rows]
+
+
 def room_for_key(*, uow: UnitOfWork, stream_key: str) -> RoomInfo | None:
     """The room a stream key belongs to (the ingest server asks on publish)."""
     row = uow.session.scalar(select(Room).where(Room.stream_key_hash == _hash(stream_key)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from yuanzi.core.events import Subscribers
 from yuanzi.live import shelf
-from yuanzi.live.figures import SOURCES, Figures, enter, figures, like
+from yuanzi.live.figures import SOURCES, Figures, concurrency, enter, figures, like
 from yuanzi.live.gifts import CATALOGUE, Sent, leaderboard
 from yuanzi.live.gifts import send as send_gift
 from yuanzi.live.incentive import GrantDay, Terms, promote
@@ -24,6 +24,7 @@ from yuanzi.live.rooms import (
     entries_after,
     get_room,
     live_rooms,
+    recent_rooms,
     start,
 )
 from yuanzi.live.shelf import Order, ProductInfo, add_product, buy, pin, pinned, products
@@ -45,6 +46,7 @@ __all__ = [
     "add_product",
     "buy",
     "comment",
+    "concurrency",
     "create_room",
     "end",
     "enter",
@@ -61,6 +63,7 @@ __all__ = [
     "products",
     "promote",
     "push_to_rtmp",
+    "recent_rooms",
     "send_gift",
     "start",
     "stream_file",

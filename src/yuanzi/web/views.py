@@ -11,6 +11,7 @@ from yuanzi.web import (
     collect,
     console,
     live,
+    live_console,
     merchant_console,
     search,
     studio,
@@ -26,5 +27,6 @@ router.include_router(wallet.router)
 router.include_router(collect.router)
 router.include_router(channels.router)
 router.include_router(studio.router)
+router.include_router(live_console.router)
 router.include_router(search.router)
 router.include_router(live.router)
