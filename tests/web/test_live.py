@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.channels.test_feeds import channel
 from tests.identity.helpers import make_app
 from tests.live.test_rooms import live_room
 from tests.web.helpers import csrf_token, sign_up
@@ -110,3 +111,28 @@ def test_the_owner_pins_from_the_page_and_viewers_get_the_card(client: TestClien
     )
     assert bought.status_code == 201
     assert bought.json()["pay_url"].startswith("/pay/h5?prepay_id=")
+
+
+def test_booking_on_the_live_page_and_the_reminder_once_it_starts(client: TestClient) -> None:
+    owner, _ = channel(client, "预约主播")
+    at = "2026-12-31T12:00:00+00:00"
+    room_id = client.post(
+        "/api/live/rooms",
+        json={"title": "跨年直播", "scheduled_at": at},
+        headers={"X-Yuanzi-User": str(owner)},
+    ).json()["room_id"]
+    sign_up(client, "等开播")
+    listing = client.get("/live").text
+    assert 'id="live-upcoming"' in listing
+    assert "预约 <span" in listing
+    token = csrf_token(client, "/live")
+    client.post(f"/live/{room_id}/reminder", data={"csrf_token": token, "on": "1"})
+    assert "已预约" in client.get("/live").text
+    client.post(f"/api/live/rooms/{room_id}/start", headers={"X-Yuanzi-User": str(owner)})
+    due = client.get("/live").text
+    assert f'href="/live/{room_id}?from=reminder"' in due
+    client.get(f"/live/{room_id}?from=reminder")
+    assert 'id="live-reminders"' not in client.get("/live").text
+    refused = client.post(f"/live/{room_id}/reminder", data={"csrf_token": token, "on": "1"})
+    assert refused.status_code == 409  # live now: nothing to book
+    assert "only a room that has not started" in refused.text

@@ -22,7 +22,7 @@ from yuanzi.core.db import keep_max
 from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
-from yuanzi.live import incentive, rooms
+from yuanzi.live import incentive, reminders, rooms
 from yuanzi.live.models import Entry, Presence, Room, ViewerMinute
 
 PRIVATE, PUBLIC, OTHER = incentive.PRIVATE, incentive.PUBLIC, "other"
@@ -30,7 +30,8 @@ SOURCES = {
     "share": PRIVATE,  # a link or card someone shared
     "chat": PRIVATE,
     "wecom": PRIVATE,
-    "followers": PRIVATE,  # the channel's own followers (its page, a reminder)
+    "followers": PRIVATE,  # the channel's own followers (its page)
+    "reminder": PRIVATE,  # a viewer who booked the room (预约), reminded when it started
     "mini_program": PRIVATE,
     "recommended": PUBLIC,  # the platform's Recommended feed
     "search": OTHER,
@@ -65,6 +66,7 @@ def enter(*, uow: UnitOfWork, room_id: int, user_id: int, source: str) -> rooms.
     )
     uow.session.add(Entry(room_id=room_id, user_id=user_id, source=source, domain=domain, at=entry.at))
     incentive.record_entry(uow=uow, room_id=room_id, domain=domain, source=source, at=entry.at)
+    reminders.mark_seen(uow=uow, room_id=room_id, user_id=user_id)  # in the room: reminded enough
     uow.session.execute(update(Room).where(Room.id == room_id).values(views=Room.views + 1))
     return entry
 

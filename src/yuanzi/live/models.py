@@ -191,3 +191,17 @@ class ViewerMinute(Base):
     room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), primary_key=True)
     minute: Mapped[dt.datetime] = mapped_column(UTCDateTime, primary_key=True)
     viewers: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class Reminder(Base):
+    """A viewer booked a scheduled room (预约): reminded when it starts, on any device."""
+
+    __tablename__ = "live_reminders"
+
+    room_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("live_rooms.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    booked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    # When the user opened the room from the reminder (None: not yet).
+    seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_live_reminders_user", "user_id", "seen_at"),)

@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from yuanzi.core.errors import NotFound
+from yuanzi.core.errors import InvalidInput, NotFound
 from yuanzi.core.http import ReadUoW, UoW, User, runtime
-from yuanzi.live import figures, gifts, incentive, moderation, rooms, sampling, shelf
+from yuanzi.live import figures, gifts, incentive, moderation, reminders, rooms, sampling, shelf
 from yuanzi.live.hub import Hub, Viewer
 
 router = APIRouter(prefix="/api/live", tags=["live"])
@@ -68,9 +68,32 @@ def create_room(body: NewRoom, user: User, uow: UoW) -> dict[str, Any]:
 
 
 @router.get("/rooms")
-def list_live(uow: ReadUoW) -> dict[str, Any]:
-    """Rooms live now, the most recently started first."""
+def list_live(uow: ReadUoW, state: str = "live") -> dict[str, Any]:
+    """Rooms live now, the most recently started first; with `state=scheduled`, rooms booked to
+    start, the soonest first."""
+    if state == rooms.SCHEDULED:
+        return {"rooms": [room_json(r) for r in reminders.scheduled_rooms(uow=uow)]}
+    if state != rooms.LIVE:
+        raise InvalidInput("state is live or scheduled", field="state")
     return {"rooms": [room_json(r) for r in rooms.live_rooms(uow=uow)]}
+
+
+@router.put("/rooms/{room_id}/reminder")
+@router.delete("/rooms/{room_id}/reminder")
+def reminder(request: Request, room_id: int, user: User, uow: UoW) -> dict[str, Any]:
+    """PUT books a reminder for a scheduled room (预约; `409 room_not_scheduled` otherwise);
+    DELETE cancels it."""
+    changed = reminders.book(uow=uow, room_id=room_id, user_id=user, on=request.method == "PUT")
+    uow.commit()
+    return {"room_id": room_id, "booked": request.method == "PUT", "changed": changed}
+
+
+@router.get("/reminders")
+def my_reminders(user: User, uow: ReadUoW) -> dict[str, Any]:
+    """Your bookings: `due` when the room is live and you have not been in it yet."""
+    return {
+        "reminders": [room_json(b.room) | {"due": b.due} for b in reminders.booked(uow=uow, user_id=user)]
+    }
 
 
 @router.get("/rooms/{room_id}")

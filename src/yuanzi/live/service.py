@@ -14,6 +14,7 @@ from yuanzi.live.gifts import send as send_gift
 from yuanzi.live.incentive import GrantDay, Terms, promote
 from yuanzi.live.incentive import ledger as grants
 from yuanzi.live.push import push_to_rtmp, stream_file
+from yuanzi.live.reminders import Booked, book, booked, scheduled_rooms
 from yuanzi.live.rooms import (
     LogEntry,
     NewRoom,
@@ -34,6 +35,7 @@ from yuanzi.pay.events import PaymentSucceeded
 __all__ = [
     "CATALOGUE",
     "SOURCES",
+    "Booked",
     "Figures",
     "GrantDay",
     "LogEntry",
@@ -44,6 +46,8 @@ __all__ = [
     "Sent",
     "Terms",
     "add_product",
+    "book",
+    "booked",
     "buy",
     "comment",
     "concurrency",
@@ -64,6 +68,7 @@ __all__ = [
     "promote",
     "push_to_rtmp",
     "recent_rooms",
+    "scheduled_rooms",
     "send_gift",
     "start",
     "stream_file",

@@ -3,20 +3,21 @@ room's WebSocket), a comment box and the gift panel."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from yuanzi.core.errors import NotFound
+from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.live import service as live_service
-from yuanzi.web.actions import json_action
+from yuanzi.web.actions import User, form_action, json_action
 from yuanzi.web.client import current_user
 from yuanzi.web.render import not_found, page, redirect, settings
 
 router = APIRouter(prefix="/live")
+FormStr = Annotated[str, Form()]
 
 
 @router.get("", response_class=HTMLResponse, response_model=None)
@@ -26,8 +27,35 @@ def rooms(request: Request) -> Response:
         user = current_user(request, uow)
         if user is None:
             return redirect(request, "/")
-        ctx = {"tab": "discover", "user": user, "rooms": live_service.live_rooms(uow=uow)}
-        return page(request, "client/live_rooms.html", ctx)
+        return _rooms_page(request, uow, user)
+
+
+def _rooms_page(
+    request: Request, uow: UnitOfWork, user: User, error: str | None = None, status_code: int = 200
+) -> Response:
+    ctx = {
+        "tab": "discover",
+        "user": user,
+        "rooms": live_service.live_rooms(uow=uow),
+        "upcoming": live_service.scheduled_rooms(uow=uow),
+        "booked": live_service.booked(uow=uow, user_id=user.user_id),
+        "error": error,
+    }
+    return page(request, "client/live_rooms.html", ctx, status_code=status_code)
+
+
+@router.post("/{room_id}/reminder", response_model=None)
+def reminder(request: Request, room_id: int, csrf_token: FormStr = "", on: FormStr = "1") -> Response:
+    """预约 (or cancel) a reminder for an upcoming room, as the signed-in user."""
+
+    def action(uow: UnitOfWork, user: User) -> str:
+        live_service.book(uow=uow, room_id=room_id, user_id=user.user_id, on=on == "1")
+        return "/live"
+
+    def failed(uow: UnitOfWork, user: User, exc: Problem) -> Response:
+        return _rooms_page(request, uow, user, error=exc.detail, status_code=exc.status)
+
+    return form_action(request, csrf_token, action, failed)
 
 
 @router.get("/{room_id}", response_class=HTMLResponse, response_model=None)
