@@ -72,7 +72,7 @@ def test_demo_seeding_is_idempotent(env: Path) -> None:
     assert merchant["private_key"].startswith("-----BEGIN PRIVATE KEY-----")
     assert f"mchid {merchant['mchid']}" in first.output
     books = runner.invoke(cli, ["pay", "ledger", "check", "--json"])
-    assert json.loads(books.stdout)["transactions"] == 5  # one top-up per demo user, not repeated
+    assert json.loads(books.stdout)["transactions"] == 6  # a top-up per demo user and the live gift, once
 
 
 def test_migrate_is_idempotent(env: Path) -> None:

@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             "/api/channels/posts": channels_service.MAX_UPLOAD + (1 << 20),
             "/channels/new": channels_service.MAX_UPLOAD + (1 << 20),
             "/console/channels/": channels_service.MAX_UPLOAD + (1 << 20),
+            "/console/live": 8 << 20,  # the go-live form's cover photo
         },
     )
     app.add_middleware(RequestContextMiddleware)

@@ -106,6 +106,10 @@ def demo(
             f"Merchant: {name} mchid {keys['mchid']} (appid {keys['appid']}), collection code "
             f"/collect/{keys['collection_code']}; keys in {settings.data_dir / 'demo-credentials.json'}"
         )
+    console.print(
+        "Live: Discover → 直播 (/live), the console at /console/live; stream a video into a room with "
+        "`yuanzi live push FILE --room ID`"
+    )
     runtime.engine.dispose()
     if not seed_only:
         _serve(settings)

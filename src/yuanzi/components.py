@@ -12,6 +12,7 @@ from yuanzi.core.events import Subscribers
 from yuanzi.core.uow import UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.identity import cards as identity_cards  # noqa: F401 - registers the miniprogram card
+from yuanzi.live import cards as live_cards  # noqa: F401 - registers the live_room card
 from yuanzi.live import service as live_service
 from yuanzi.pay import cards as pay_cards  # noqa: F401 - registers the coupon card
 from yuanzi.pay import service as pay_service

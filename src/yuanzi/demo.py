@@ -1,6 +1,6 @@
 """The demo world `yuanzi demo` seeds: users with money in their wallets, apps, a WeChat Pay
-merchant with a collection code, Channels creators with videos (demo_channels.py); each component
-adds its own as it arrives.
+merchant with a collection code, Channels creators with videos (demo_channels.py), live rooms
+(demo_live.py); each component adds its own as it arrives.
 
 Idempotent: each thing is looked up by its name before it is made. App secrets and merchant
 keys are shown only at creation, so the demo keeps the ones it made in
@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from yuanzi import demo_channels
+from yuanzi import demo_channels, demo_live
 from yuanzi.channels import service as channels_service
 from yuanzi.core.runtime import Runtime
 from yuanzi.core.uow import UnitOfWork
@@ -64,6 +64,7 @@ def seed(runtime: Runtime, data_dir: Path) -> dict[str, Any]:
             uow, channels_service.media_dir(data_dir), {u["nickname"]: u["user_id"] for u in users}
         )
         uow.commit()
+    created += demo_live.seed(runtime, data_dir, {u["nickname"]: u["user_id"] for u in users})
     data_dir.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))
     credentials_file.chmod(0o600)

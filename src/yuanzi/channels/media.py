@@ -15,8 +15,8 @@ from pathlib import Path
 
 import av
 import av.error
-from PIL import Image, UnidentifiedImageError
 
+from yuanzi.core import images
 from yuanzi.core.errors import Problem
 
 MAX_VIDEO_BYTES = 200 << 20
@@ -132,22 +132,13 @@ def _transcode(source: Path, target: Path, poster: Path) -> tuple[int, int, int]
 def process_image(source: Path, media_dir: Path, media_id: str) -> Processed:
     """Normalise an image upload to `<media_id>.jpg` (RGB, at most 2048 px on the long side)."""
     target = media_dir / f"{media_id}.jpg"
-    try:
-        with Image.open(source) as image:
-            image.load()
-            rgb = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise unsupported("not an image Pillow can read (JPEG, PNG, WebP, GIF…)") from None
-    rgb.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-    partial = media_dir / f"{media_id}.jpg.part"
-    rgb.save(partial, "JPEG", quality=88)
-    partial.rename(target)
+    width, height = images.save_jpeg(source, target, MAX_IMAGE_SIDE)
     return Processed(
         path=target.name,
         poster_path=None,
         content_type="image/jpeg",
-        width=rgb.width,
-        height=rgb.height,
+        width=width,
+        height=height,
         duration_ms=None,
         size=target.stat().st_size,
     )

@@ -32,6 +32,7 @@ SOURCES = {
     "wecom": PRIVATE,
     "followers": PRIVATE,  # the channel's own followers (its page)
     "reminder": PRIVATE,  # a viewer who booked the room (预约), reminded when it started
+    "card": PRIVATE,  # a live_room card in content (a post announcing the show)
     "mini_program": PRIVATE,
     "recommended": PUBLIC,  # the platform's Recommended feed
     "search": OTHER,

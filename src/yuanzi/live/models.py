@@ -19,6 +19,9 @@ class Room(Base):
     creator_id: Mapped[int] = mapped_column(BigInteger, nullable=False)  # a Channels creator
     user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)  # who runs it
     title: Mapped[str] = mapped_column(String(64), nullable=False)
+    # Cards the room shows (core.cards refs, JSON) and its cover image in the data dir.
+    cards: Mapped[str] = mapped_column(Text, nullable=False, default="[]", server_default="[]")
+    cover_path: Mapped[str | None] = mapped_column(String(128))
     state: Mapped[str] = mapped_column(String(10), nullable=False)
     stream_key_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     scheduled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

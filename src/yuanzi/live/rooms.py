@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from yuanzi.channels import service as channels_service
+from yuanzi.core import cards
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
@@ -27,7 +28,7 @@ from yuanzi.live.events import RoomCreated, RoomEnded, RoomStarted
 from yuanzi.live.models import Room, RoomEvent
 
 SCHEDULED, LIVE, ENDED = "scheduled", "live", "ended"
-TITLE_MAX, COMMENT_MAX = 64, 200
+TITLE_MAX, COMMENT_MAX, MAX_CARDS = 64, 200, 3
 KINDS = ("enter", "comment", "gift", "announcement", "product", "purchase")
 # Never sampled away under load, and always resent after a reconnect.
 HIGH_PRIORITY = frozenset({"gift", "announcement", "product", "purchase"})
@@ -47,6 +48,8 @@ class RoomInfo:
     started_at: dt.datetime | None
     ended_at: dt.datetime | None
     last_seq: int
+    cards: list[cards.Card] = dataclasses.field(default_factory=list)
+    has_cover: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,6 +97,8 @@ def _info(uow: UnitOfWork, row: Room) -> RoomInfo:
         row.started_at,
         row.ended_at,
         row.last_seq,
+        [cards.resolve(uow, cards.CardRef(c["kind"], c["ref"])) for c in json.loads(row.cards)],
+        row.cover_path is not None,
     )
 
 
@@ -105,9 +110,15 @@ def _room(uow: UnitOfWork, room_id: int) -> Room:
 
 
 def create_room(
-    *, uow: UnitOfWork, user_id: int, title: str, scheduled_at: dt.datetime | None = None
+    *,
+    uow: UnitOfWork,
+    user_id: int,
+    title: str,
+    scheduled_at: dt.datetime | None = None,
+    card_refs: list[cards.CardRef] | None = None,
 ) -> NewRoom:
-    """A room for the user's channel (预约 when `scheduled_at` is given)."""
+    """A room for the user's channel (预约 when `scheduled_at` is given), showing up to MAX_CARDS
+    cards (a mini program, a voucher, a WeCom contact…)."""
     creator = channels_service.creator_of_user(uow=uow, user_id=user_id)
     if creator is None:
         raise Problem(409, "no_channel", "open a channel account before going live")
@@ -117,6 +128,11 @@ def create_room(
     now = uow.now()
     if scheduled_at is not None and scheduled_at <= now:
         raise InvalidInput("scheduled_at is in the past", field="scheduled_at")
+    refs = card_refs or []
+    if len(refs) > MAX_CARDS:
+        raise InvalidInput(f"at most {MAX_CARDS} cards", field="cards")
+    for ref in refs:
+        cards.check(uow, ref)
     key = "live_" + secrets.token_urlsafe(24)
     row = Room(
         creator_id=creator.creator_id,
@@ -124,6 +140,7 @@ def create_room(
         title=clean,
         state=SCHEDULED,
         stream_key_hash=_hash(key),
+        cards=json.dumps([{"kind": r.kind, "ref": r.ref} for r in refs], ensure_ascii=False),
         scheduled_at=scheduled_at,
         created_at=now,
         last_seq=0,

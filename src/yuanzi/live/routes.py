@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from yuanzi.core import cards
 from yuanzi.core.errors import InvalidInput, NotFound
 from yuanzi.core.http import ReadUoW, UoW, User, runtime
 from yuanzi.live import figures, gifts, incentive, moderation, reminders, rooms, sampling, shelf
@@ -42,13 +43,22 @@ def room_json(room: rooms.RoomInfo) -> dict[str, Any]:
         "started_at": room.started_at.isoformat() if room.started_at else None,
         "ended_at": room.ended_at.isoformat() if room.ended_at else None,
         "last_seq": room.last_seq,
+        "cards": [dataclasses.asdict(c) for c in room.cards],
+        "cover_url": f"/api/live/rooms/{room.room_id}/cover" if room.has_cover else None,
     }
+
+
+class CardBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: StrictStr
+    ref: StrictStr
 
 
 class NewRoom(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: StrictStr = Field(min_length=1, max_length=rooms.TITLE_MAX)
     scheduled_at: dt.datetime | None = None
+    cards: list[CardBody] = Field(default_factory=list, max_length=rooms.MAX_CARDS)
 
 
 class NewComment(BaseModel):
@@ -62,7 +72,8 @@ def create_room(body: NewRoom, user: User, uow: UoW) -> dict[str, Any]:
     scheduled = body.scheduled_at
     if scheduled is not None and scheduled.tzinfo is None:
         scheduled = scheduled.replace(tzinfo=dt.UTC)
-    new = rooms.create_room(uow=uow, user_id=user, title=body.title, scheduled_at=scheduled)
+    refs = [cards.CardRef(c.kind, c.ref) for c in body.cards]
+    new = rooms.create_room(uow=uow, user_id=user, title=body.title, scheduled_at=scheduled, card_refs=refs)
     uow.commit()
     return room_json(new.room) | {"stream_key": new.stream_key}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from yuanzi.core.events import Subscribers
 from yuanzi.live import shelf
+from yuanzi.live.cover import set_cover
 from yuanzi.live.figures import SOURCES, Figures, concurrency, enter, figures, like
 from yuanzi.live.gifts import CATALOGUE, Sent, leaderboard
 from yuanzi.live.gifts import send as send_gift
@@ -70,6 +71,7 @@ __all__ = [
     "recent_rooms",
     "scheduled_rooms",
     "send_gift",
+    "set_cover",
     "start",
     "stream_file",
     "subscribe",

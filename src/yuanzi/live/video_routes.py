@@ -1,19 +1,46 @@
-"""Live video over HTTP: the rooms' HLS (live, then the replay) and nginx-rtmp's ingest callbacks."""
+"""Live media over HTTP: the rooms' HLS (live, then the replay), their covers, and nginx-rtmp's
+ingest callbacks."""
 
 from __future__ import annotations
 
 import asyncio
+import shutil
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.responses import FileResponse, PlainTextResponse
 
 from yuanzi.core.errors import NotFound
-from yuanzi.core.http import ReadUoW, runtime
+from yuanzi.core.http import ReadUoW, UoW, User, runtime
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.live import rooms, video
+from yuanzi.live import cover, rooms, video
 
 router = APIRouter(prefix="/api/live", tags=["live"])
+
+
+@router.put("/rooms/{room_id}/cover")
+def put_cover(
+    request: Request, room_id: int, user: User, uow: UoW, file: Annotated[UploadFile, File()]
+) -> dict[str, Any]:
+    """Your room's cover: multipart `file`, an image (JPEG, PNG, WebP…), kept as a JPEG at most
+    1280 px on its long side; `422 unsupported_media` for anything else, changing nothing."""
+    data_dir = request.app.state.settings.data_dir
+    with tempfile.NamedTemporaryFile(suffix=".upload") as spooled:
+        shutil.copyfileobj(file.file, spooled)
+        spooled.flush()
+        cover.set_cover(uow=uow, data_dir=data_dir, room_id=room_id, user_id=user, upload=Path(spooled.name))
+    uow.commit()
+    return {"room_id": room_id, "cover_url": f"/api/live/rooms/{room_id}/cover"}
+
+
+@router.get("/rooms/{room_id}/cover", response_model=None)
+def get_cover(request: Request, room_id: int, uow: ReadUoW) -> Response:
+    """The room's cover (JPEG); 404 `cover_not_found` when it has none."""
+    path = cover.cover_file(uow=uow, data_dir=request.app.state.settings.data_dir, room_id=room_id)
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.get("/rooms/{room_id}/hls/{name}", response_model=None)

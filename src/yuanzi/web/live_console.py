@@ -6,9 +6,12 @@ has no sign-in yet (docs/web.md): it acts as the channel's owner."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 
 from yuanzi.channels import service as channels_service
@@ -57,9 +60,14 @@ def _rooms_page(request: Request, error: str | None = None, status_code: int = 2
 
 @router.post("", response_class=HTMLResponse, response_model=None)
 def go_live(
-    request: Request, csrf_token: FormStr = "", creator_id: FormStr = "", title: FormStr = ""
+    request: Request,
+    csrf_token: FormStr = "",
+    creator_id: FormStr = "",
+    title: FormStr = "",
+    cover: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Create a room for a channel; its page shows the stream key this once."""
+    """Create a room for a channel (with a cover photo, if given); its page shows the stream key
+    this once."""
     try:
         session.check_csrf(request, csrf_token)
     except session.CsrfRejected:
@@ -70,6 +78,17 @@ def go_live(
                 raise Problem(422, "invalid_input", "choose a channel")
             creator = channels_service.get_creator(uow=uow, creator_id=int(creator_id))
             new = live_service.create_room(uow=uow, user_id=creator.user_id, title=title)
+            if cover is not None and cover.filename:
+                with tempfile.NamedTemporaryFile(suffix=".upload") as spooled:
+                    shutil.copyfileobj(cover.file, spooled)
+                    spooled.flush()
+                    live_service.set_cover(
+                        uow=uow,
+                        data_dir=settings(request).data_dir,
+                        room_id=new.room.room_id,
+                        user_id=creator.user_id,
+                        upload=Path(spooled.name),
+                    )
         except Problem as exc:
             uow.rollback()
             return _rooms_page(request, error=exc.detail, status_code=exc.status)
