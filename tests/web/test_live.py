@@ -35,6 +35,7 @@ def test_rooms_and_a_room_page(client: TestClient) -> None:
         f"/live/{room_id}/gifts", json={"gift": "heart", "request_id": "req-12345678"}, headers=headers
     )
     assert (sent.status_code, sent.json()["amount"], sent.json()["new"]) == (201, 10, True)
+    assert "观众 · ¥0.10" in client.get(f"/live/{room_id}").text  # the top givers, by name
     assert client.post(f"/live/{room_id}/comments", json={"text": "x"}).status_code == 400  # no CSRF header
     assert client.get("/live/999").status_code == 404
 

@@ -83,3 +83,4 @@ def test_the_chart_scales_viewers_to_its_box() -> None:
     assert chart["peak"] == 10
     assert chart["points"] == "0.0,160.0 320.0,85.0 640.0,10.0"
     assert concurrency_chart([])["points"] == ""
+    assert concurrency_chart([(t, 4)])["points"] == "0.0,10.0 640.0,10.0"

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
+from yuanzi.identity import service as identity_service
 from yuanzi.live import service as live_service
 from yuanzi.web.actions import User, form_action, json_action
 from yuanzi.web.client import current_user
@@ -79,7 +80,10 @@ def room(request: Request, room_id: int, source: str = Query("discover", alias="
             "user": user,
             "room": info,
             "gifts": live_service.CATALOGUE,
-            "givers": live_service.leaderboard(uow=uow, room_id=room_id),
+            "givers": [
+                (identity_service.get_user(uow=uow, user_id=giver).nickname, amount)
+                for giver, amount in live_service.leaderboard(uow=uow, room_id=room_id)
+            ],
             "figures": live_service.figures(uow=uow, room_id=room_id),
             "grants": _grants(request, uow, room_id, user.user_id) if owner else None,
             "pinned": live_service.pinned(uow=uow, room_id=room_id),

@@ -31,6 +31,8 @@ def concurrency_chart(samples: list[tuple[dt.datetime, int]]) -> dict[str, Any]:
     """An SVG polyline of viewers per minute (the most in each), scaled to the chart."""
     if not samples:
         return {"points": "", "peak": 0, "first": None, "last": None}
+    if len(samples) == 1:  # one minute so far: a flat line across the chart
+        samples = [samples[0], samples[0]]
     peak = max(v for _, v in samples) or 1
     step = CHART_WIDTH / max(1, len(samples) - 1)
     points = " ".join(
