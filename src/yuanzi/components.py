@@ -35,4 +35,5 @@ def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
         *pay_service.workers(uow_factory),
         *channels_service.workers(uow_factory, settings),
         *search_service.workers(uow_factory, settings),
+        *live_service.workers(uow_factory, settings),
     ]

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # Ordinary entries (comments, arrivals) one viewer's socket gets per second; the rest are
     # sampled away under load. Gifts and announcements always arrive.
     live_comments_per_viewer_second: int = Field(default=10, ge=1, le=1_000)
+    # A room whose RTMP stream stops stays live this long for the streamer to reconnect (0: it
+    # ends at once).
+    live_stream_grace_seconds: int = Field(default=60, ge=0, le=3_600)
     # The merchant traffic incentive: public entries granted per private entry brought, and at
     # most this many granted per room and day (docs/live.md).
     live_incentive_ratio: float = Field(default=1.0, ge=0, le=10)

@@ -95,8 +95,9 @@ def wait_for(condition: Callable[[], bool], message: str, seconds: float = 15) -
 
 
 def test_a_publisher_with_the_stream_key_goes_live_and_leaves_a_replay(
-    client: TestClient, nginx: str, tmp_path: Path
+    client: TestClient, nginx: str, tmp_path: Path, settings: Settings
 ) -> None:
+    settings.live_stream_grace_seconds = 0  # the room ends as soon as publishing stops
     _, room = scheduled_room(client)
     room_id = room["room_id"]
     clip = make_clip(tmp_path / "obs.mp4", seconds=4.0, fps=10)

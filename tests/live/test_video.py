@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from yuanzi.channels.synthetic import make_clip
 from yuanzi.core.errors import InvalidInput
 from yuanzi.core.runtime import Runtime
 from yuanzi.live import service as live_service
-from yuanzi.live import video
+from yuanzi.live import streams, video
 from yuanzi.settings import Settings
 
 MPEGURL = "application/vnd.apple.mpegurl"
@@ -119,10 +120,33 @@ def test_nginx_callbacks_check_the_key_rename_the_stream_and_flip_the_room(
     assert client.get(f"/api/live/rooms/{room_id}").json()["state"] == "live"
     assert on_publish(client, f"room-{room_id}", "wrong", "on_publish_done").status_code == 403
     assert client.get(f"/api/live/rooms/{room_id}").json()["state"] == "live"
+    settings.live_stream_grace_seconds = 0  # no grace: stopping ends the room at once
     done = on_publish(client, f"room-{room_id}", token, "on_publish_done")
     assert done.status_code == 200
     assert client.get(f"/api/live/rooms/{room_id}").json()["state"] == "ended"
     assert on_publish(client, key, token).status_code == 403  # an ended room takes no new stream
+
+
+def test_a_dropped_stream_may_come_back_within_the_grace_period(
+    client: TestClient, settings: Settings, app_runtime: Runtime
+) -> None:
+    _, room = scheduled_room(client)
+    room_id, key = room["room_id"], room["stream_key"]
+    token = video.ingest_token(settings.data_dir)
+    grace = dt.timedelta(seconds=settings.live_stream_grace_seconds)
+    assert on_publish(client, key, token).status_code == 302
+    assert on_publish(client, f"room-{room_id}", token, "on_publish_done").status_code == 200
+    assert client.get(f"/api/live/rooms/{room_id}").json()["state"] == "live"  # the connection dropped
+    assert on_publish(client, key, token).status_code == 302  # OBS reconnects
+    texts = [e["body"]["text"] for e in events(client, room_id)]
+    assert texts == ["直播开始 Live", streams.AWAY, streams.BACK]
+    on_publish(client, f"room-{room_id}", token, "on_publish_done")
+    client.post("/sandbox/clock/advance", json={"seconds": grace.total_seconds() - 1})
+    assert streams.end_abandoned(app_runtime.plain_uow, grace) == 0  # still waiting
+    client.post("/sandbox/clock/advance", json={"seconds": 2})
+    assert streams.end_abandoned(app_runtime.plain_uow, grace) == 1
+    assert client.get(f"/api/live/rooms/{room_id}").json()["state"] == "ended"
+    assert events(client, room_id)[-1]["body"]["text"] == "直播结束 Ended"
 
 
 def test_the_nginx_config_points_at_the_data_dir_and_the_callbacks(settings: Settings) -> None:

@@ -137,3 +137,32 @@ def test_booking_on_the_live_page_and_the_reminder_once_it_starts(client: TestCl
     refused = client.post(f"/live/{room_id}/reminder", data={"csrf_token": token, "on": "1"})
     assert refused.status_code == 409  # live now: nothing to book
     assert "only a room that has not started" in refused.text
+
+
+def test_the_owner_adds_a_product_from_the_room_page(client: TestClient) -> None:
+    owner, room = live_room(client, "手机上架")
+    room_id = room["room_id"]
+    app = make_app(client, name="自营店")
+    mchid = client.post(
+        "/sandbox/merchants", json={"name": "自营店", "appid": app["appid"], "admin_user_id": owner}
+    ).json()["mchid"]
+    client.post("/signin", data={"user_id": owner, "csrf_token": csrf_token(client, "/")})
+    page = client.get(f"/live/{room_id}").text
+    assert f'<option value="{mchid}">自营店</option>' in page
+    token = csrf_token(client, f"/live/{room_id}")
+    form = {
+        "csrf_token": token,
+        "mchid": mchid,
+        "title": "手工酱",
+        "price": "19.90",
+        "notify_url": "https://s.example/n",
+    }
+    added = client.post(f"/live/{room_id}/products", data=form, follow_redirects=False)
+    assert added.status_code == 303
+    shelf = client.get(f"/api/live/rooms/{room_id}/products").json()["products"]
+    assert [(p["title"], p["price"]) for p in shelf] == [("手工酱", 1_990)]
+    for bad in ({"price": "1.999"}, {"price": "abc"}, {"title": ""}, {"notify_url": "nope"}):
+        refused = client.post(f"/live/{room_id}/products", data=form | bad)
+        assert refused.status_code == 422, bad
+        assert 'id="room-error"' in refused.text
+    assert len(client.get(f"/api/live/rooms/{room_id}/products").json()["products"]) == 1

@@ -40,20 +40,27 @@ class Worker:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         """Start the worker's task on the running loop."""
         self._loop = asyncio.get_running_loop()
         self._wakeup = asyncio.Event()
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name=f"yuanzi-{self.name}")
 
     async def stop(self) -> None:
         """Cancel the task; a step in progress finishes in its thread."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        # Before Python 3.12, asyncio.wait_for can swallow a cancellation that lands as its wait
+        # completes (the NATS bus hung CI that way): the loop also checks _stopping, and a task
+        # that lived through one cancel gets another.
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=1)
 
     def wake(self) -> None:
         """Run the step soon (thread-safe)."""
@@ -63,7 +70,7 @@ class Worker:
 
     async def _run(self) -> None:
         assert self._wakeup is not None
-        while True:
+        while not self._stopping:
             self._wakeup.clear()
             try:
                 done = await asyncio.to_thread(self._step)

@@ -27,6 +27,9 @@ class Room(Base):
     scheduled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When the RTMP publisher went away while the room was live: it ends unless the stream
+    # comes back within the grace period (YUANZI_LIVE_STREAM_GRACE_SECONDS).
+    stream_stopped_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     last_seq: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
     # Figures kept as counters: likes fold in here (never one log entry each), views count entries.

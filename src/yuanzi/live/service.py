@@ -6,8 +6,12 @@ commits.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from yuanzi.core.events import Subscribers
-from yuanzi.live import shelf
+from yuanzi.core.uow import UnitOfWorkFactory
+from yuanzi.core.worker import Worker
+from yuanzi.live import shelf, streams
 from yuanzi.live.cover import set_cover
 from yuanzi.live.figures import SOURCES, Figures, concurrency, enter, figures, like
 from yuanzi.live.gifts import CATALOGUE, Sent, leaderboard
@@ -32,6 +36,7 @@ from yuanzi.live.rooms import (
 from yuanzi.live.shelf import Order, ProductInfo, add_product, buy, pin, pinned, products
 from yuanzi.live.video import nginx_config
 from yuanzi.pay.events import PaymentSucceeded
+from yuanzi.settings import Settings
 
 __all__ = [
     "CATALOGUE",
@@ -75,7 +80,22 @@ __all__ = [
     "start",
     "stream_file",
     "subscribe",
+    "workers",
 ]
+
+
+def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
+    """Live's background work while the server runs: end rooms whose stream did not come back."""
+    grace = dt.timedelta(seconds=settings.live_stream_grace_seconds)
+    return [
+        Worker(
+            "live-abandoned-streams",
+            lambda: streams.end_abandoned(uow_factory, grace),
+            interval=5.0,
+            batch=100,
+            on_commit=False,
+        )
+    ]
 
 
 def subscribe(subscribers: Subscribers) -> None:

@@ -4,6 +4,7 @@ ingest callbacks."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from fastapi.responses import FileResponse, PlainTextResponse
 from yuanzi.core.errors import NotFound
 from yuanzi.core.http import ReadUoW, UoW, User, runtime
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.live import cover, rooms, video
+from yuanzi.live import cover, rooms, streams, video
 
 router = APIRouter(prefix="/api/live", tags=["live"])
 
@@ -86,13 +87,14 @@ async def _ingest_call(
 
 @router.post("/ingest/{token}/on_publish", include_in_schema=False, response_model=None)
 async def on_publish(request: Request, token: str) -> Response:
-    """nginx-rtmp asks before accepting a publisher: the name is a stream key; the room goes live."""
+    """nginx-rtmp asks before accepting a publisher: the name is a stream key; the room goes live
+    (or, after a drop, carries on)."""
 
     def act(uow: UnitOfWork, name: str) -> int | None:
         room = rooms.room_for_key(uow=uow, stream_key=name)
         if room is None or room.state == rooms.ENDED:
             return None
-        rooms.start(uow=uow, room_id=room.room_id, user_id=room.user_id)
+        streams.published(uow=uow, room_id=room.room_id)
         return room.room_id
 
     return await _ingest_call(request, token, act)
@@ -100,7 +102,9 @@ async def on_publish(request: Request, token: str) -> Response:
 
 @router.post("/ingest/{token}/on_publish_done", include_in_schema=False, response_model=None)
 async def on_publish_done(request: Request, token: str) -> Response:
-    """nginx-rtmp says publishing stopped (the name is `room-<id>` or the key): the room ends."""
+    """nginx-rtmp says publishing stopped (the name is `room-<id>` or the key): the room ends
+    unless the stream returns within the grace period."""
+    grace = dt.timedelta(seconds=request.app.state.settings.live_stream_grace_seconds)
 
     def act(uow: UnitOfWork, name: str) -> int | None:
         match = video.STREAM_NAME.match(name)
@@ -114,8 +118,7 @@ async def on_publish_done(request: Request, token: str) -> Response:
             return None
         if room is None:
             return None
-        if room.state == rooms.LIVE:
-            rooms.end(uow=uow, room_id=room.room_id, user_id=room.user_id)
+        streams.stopped(uow=uow, room_id=room.room_id, grace=grace)
         return room.room_id
 
     response = await _ingest_call(request, token, act)

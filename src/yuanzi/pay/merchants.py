@@ -290,6 +290,16 @@ def list_merchants(*, uow: UnitOfWork, limit: int = 100, offset: int = 0) -> lis
     return [merchant_info(r) for r in rows]
 
 
+def administered_by(*, uow: UnitOfWork, user_id: int) -> list[MerchantInfo]:
+    """The merchant accounts `user_id` administers (超级管理员), oldest first."""
+    rows = uow.session.scalars(
+        select(Merchant)
+        .where(Merchant.admin_user_id == user_id)
+        .order_by(Merchant.created_at, Merchant.mchid)
+    )
+    return [merchant_info(r) for r in rows]
+
+
 def register_api_key(*, uow: UnitOfWork, mchid: str, public_key_pem: str) -> tuple[str, str]:
     """Issue an API certificate for a key the merchant made itself; returns (serial_no, PEM)."""
     row = merchant_row(uow, mchid)

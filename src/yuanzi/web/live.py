@@ -8,14 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from yuanzi.core.errors import NotFound, Problem
+from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.live import service as live_service
+from yuanzi.pay import service as pay_service
 from yuanzi.web.actions import User, form_action, json_action
 from yuanzi.web.client import current_user
-from yuanzi.web.render import not_found, page, redirect, settings
+from yuanzi.web.render import fen_from_yuan, not_found, page, redirect, settings
 
 router = APIRouter(prefix="/live")
 FormStr = Annotated[str, Form()]
@@ -71,26 +72,41 @@ def room(request: Request, room_id: int, source: str = Query("discover", alias="
             info = live_service.get_room(uow=uow, room_id=room_id)
         except NotFound:
             return not_found(request, user)
-        owner = info.user_id == user.user_id
-        if info.state == "live" and not owner:
+        if info.state == "live" and info.user_id != user.user_id:
             known = source if source in live_service.SOURCES else "discover"
             live_service.enter(uow=uow, room_id=room_id, user_id=user.user_id, source=known)
-        ctx = {
-            "tab": "discover",
-            "user": user,
-            "room": info,
-            "gifts": live_service.CATALOGUE,
-            "givers": [
-                (identity_service.get_user(uow=uow, user_id=giver).nickname, amount)
-                for giver, amount in live_service.leaderboard(uow=uow, room_id=room_id)
-            ],
-            "figures": live_service.figures(uow=uow, room_id=room_id),
-            "grants": _grants(request, uow, room_id, user.user_id) if owner else None,
-            "pinned": live_service.pinned(uow=uow, room_id=room_id),
-            "shelf": live_service.products(uow=uow, room_id=room_id)[0] if owner else [],
-        }
+        response = _room_page(request, uow, user, info)
         uow.commit()
-        return page(request, "client/live_room.html", ctx)
+        return response
+
+
+def _room_page(
+    request: Request,
+    uow: UnitOfWork,
+    user: User,
+    info: live_service.RoomInfo,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    owner = info.user_id == user.user_id
+    room_id = info.room_id
+    ctx = {
+        "tab": "discover",
+        "user": user,
+        "room": info,
+        "gifts": live_service.CATALOGUE,
+        "givers": [
+            (identity_service.get_user(uow=uow, user_id=giver).nickname, amount)
+            for giver, amount in live_service.leaderboard(uow=uow, room_id=room_id)
+        ],
+        "figures": live_service.figures(uow=uow, room_id=room_id),
+        "grants": _grants(request, uow, room_id, user.user_id) if owner else None,
+        "pinned": live_service.pinned(uow=uow, room_id=room_id),
+        "shelf": live_service.products(uow=uow, room_id=room_id)[0] if owner else [],
+        "shops": pay_service.administered_by(uow=uow, user_id=user.user_id) if owner else [],
+        "error": error,
+    }
+    return page(request, "client/live_room.html", ctx, status_code=status_code)
 
 
 def _grants(request: Request, uow: UnitOfWork, room_id: int, owner: int) -> list[live_service.GrantDay]:
@@ -123,6 +139,43 @@ async def like(request: Request, room_id: int) -> Response:
         return {"likes": total}
 
     return await json_action(request, action, status_code=200)
+
+
+@router.post("/{room_id}/products", response_model=None)
+def add_product(
+    request: Request,
+    room_id: int,
+    csrf_token: FormStr = "",
+    mchid: FormStr = "",
+    title: FormStr = "",
+    price: FormStr = "",
+    notify_url: FormStr = "",
+) -> Response:
+    """The owner puts a product on the shelf (price typed in yuan)."""
+
+    def action(uow: UnitOfWork, user: User) -> str:
+        fen = fen_from_yuan(price)
+        if fen is None:
+            raise InvalidInput("the price is an amount in yuan, like 19.90", field="price")
+        live_service.add_product(
+            uow=uow,
+            room_id=room_id,
+            user_id=user.user_id,
+            mchid=mchid,
+            title=title,
+            price=fen,
+            notify_url=notify_url,
+        )
+        return f"/live/{room_id}#shelf"
+
+    def failed(uow: UnitOfWork, user: User, exc: Problem) -> Response:
+        try:
+            info = live_service.get_room(uow=uow, room_id=room_id)
+        except NotFound:
+            return not_found(request, user)
+        return _room_page(request, uow, user, info, error=exc.detail, status_code=exc.status)
+
+    return form_action(request, csrf_token, action, failed)
 
 
 @router.post("/{room_id}/products/{product_id}/buy", response_model=None)
