@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fractions
 from pathlib import Path
+from typing import Any
 
 import av
 import av.error
 
-from yuanzi.core import images
+from yuanzi.core import images, transcode
 from yuanzi.core.errors import Problem
 
 MAX_VIDEO_BYTES = 200 << 20
@@ -43,15 +43,6 @@ class Processed:
 def unsupported(detail: str) -> Problem:
     """422: the upload is not a video or image yuanzi can use; nothing was kept."""
     return Problem(422, "unsupported_media", detail)
-
-
-def _even(value: float) -> int:
-    return max(2, int(value) // 2 * 2)
-
-
-def _scaled(width: int, height: int, limit: int) -> tuple[int, int]:
-    factor = min(1.0, limit / max(width, height))
-    return _even(width * factor), _even(height * factor)
 
 
 def process_video(source: Path, media_dir: Path, media_id: str) -> Processed:
@@ -89,43 +80,29 @@ def _transcode(source: Path, target: Path, poster: Path) -> tuple[int, int, int]
         if not inp.streams.video:
             raise unsupported("the file has no video stream")
         vin = inp.streams.video[0]
-        ain = inp.streams.audio[0] if inp.streams.audio else None
         if inp.duration is not None and inp.duration / av.time_base > MAX_DURATION_S:
             raise unsupported(f"videos may be at most {MAX_DURATION_S // 60} minutes long")
-        rate = vin.average_rate or fractions.Fraction(30)
-        fps = min(60, max(1, round(float(rate))))
-        width, height = _scaled(vin.codec_context.width, vin.codec_context.height, MAX_LONG_SIDE)
+        fps = transcode.frame_rate(vin, 30)
+        width, height = transcode.scaled(vin.codec_context.width, vin.codec_context.height, MAX_LONG_SIDE)
         with av.open(str(target), mode="w", format="mp4", options={"movflags": "+faststart"}) as out:
-            vout = out.add_stream("libx264", rate=fps, options={"preset": "veryfast", "crf": "23"})
-            vout.width, vout.height, vout.pix_fmt = width, height, "yuv420p"
-            aout = resampler = None
-            if ain is not None:
-                aout = out.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
-                resampler = av.AudioResampler(
-                    format="fltp", layout="stereo", rate=AUDIO_RATE, frame_size=1024
-                )
-            frames = 0
-            streams = [s for s in (vin, ain) if s is not None]
-            for packet in inp.demux(*streams):
-                for frame in packet.decode():
-                    if isinstance(frame, av.VideoFrame):
-                        if frames == 0:
-                            picture = frame.to_image()  # type: ignore[no-untyped-call]  # untyped in PyAV
-                            picture.convert("RGB").resize((width, height)).save(poster, "JPEG", quality=85)
-                        scaled = frame.reformat(width=width, height=height, format="yuv420p")
-                        scaled.pts, scaled.time_base = frames, fractions.Fraction(1, fps)
-                        out.mux(vout.encode(scaled))
-                        frames += 1
-                    elif isinstance(frame, av.AudioFrame) and aout is not None and resampler is not None:
-                        for chunk in resampler.resample(frame):
-                            out.mux(aout.encode(chunk))
+
+            def save_poster(index: int, frame: Any) -> None:
+                if index == 0:
+                    picture = frame.to_image()
+                    picture.convert("RGB").resize((width, height)).save(poster, "JPEG", quality=85)
+
+            frames = transcode.encode(
+                inp,
+                out,
+                width=width,
+                height=height,
+                fps=fps,
+                video_options={"preset": "veryfast", "crf": "23"},
+                audio_rate=AUDIO_RATE,
+                before_frame=save_poster,
+            )
             if frames == 0:
                 raise unsupported("the video has no frames")
-            out.mux(vout.encode(None))
-            if aout is not None and resampler is not None:
-                for chunk in resampler.resample(None):
-                    out.mux(aout.encode(chunk))
-                out.mux(aout.encode(None))
     return width, height, round(frames * 1000 / fps)
 
 

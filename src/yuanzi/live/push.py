@@ -9,13 +9,13 @@ every SEGMENT_SECONDS so HLS can cut segments of that length.
 from __future__ import annotations
 
 import contextlib
-import fractions
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import av
 
+from yuanzi.core import transcode
 from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.uow import UnitOfWorkFactory
 from yuanzi.live import rooms, video
@@ -23,12 +23,6 @@ from yuanzi.live import rooms, video
 SEGMENT_SECONDS = 2
 AUDIO_RATE = 48_000
 MAX_LONG_SIDE = 1280
-
-
-def _scaled(width: int, height: int) -> tuple[int, int]:
-    """Fit the long side to MAX_LONG_SIDE; H.264 wants even sides."""
-    scale = min(1.0, MAX_LONG_SIDE / max(width, height))
-    return max(2, round(width * scale) // 2 * 2), max(2, round(height * scale) // 2 * 2)
 
 
 def stream_file(
@@ -92,49 +86,29 @@ def _push(source: Path, target: str, fmt: str, options: dict[str, str], *, realt
         if not inp.streams.video:
             raise InvalidInput("the file has no video stream", field="file")
         vin = inp.streams.video[0]
-        ain = inp.streams.audio[0] if inp.streams.audio else None
-        fps = min(60, max(1, round(float(vin.average_rate or fractions.Fraction(25)))))
-        width, height = _scaled(vin.codec_context.width, vin.codec_context.height)
+        fps = transcode.frame_rate(vin, 25)
+        width, height = transcode.scaled(vin.codec_context.width, vin.codec_context.height, MAX_LONG_SIDE)
         with av.open(target, mode="w", format=fmt, options=options) as out:
-            gop = str(fps * SEGMENT_SECONDS)
-            vout = out.add_stream(
-                "libx264",
-                rate=fps,
-                options={
+            gop = str(fps * SEGMENT_SECONDS)  # a keyframe at every segment boundary
+            pace = _Pacer(realtime)
+            frames = transcode.encode(
+                inp,
+                out,
+                width=width,
+                height=height,
+                fps=fps,
+                video_options={
                     "preset": "veryfast",
                     "tune": "zerolatency",
                     "g": gop,
                     "keyint_min": gop,
                     "sc_threshold": "0",
                 },
+                audio_rate=AUDIO_RATE,
+                before_frame=lambda index, _frame: pace.wait_until(index / fps),
             )
-            vout.width, vout.height, vout.pix_fmt = width, height, "yuv420p"
-            aout = resampler = None
-            if ain is not None:
-                aout = out.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
-                resampler = av.AudioResampler(
-                    format="fltp", layout="stereo", rate=AUDIO_RATE, frame_size=1024
-                )
-            pace = _Pacer(realtime)
-            frames = 0
-            for packet in inp.demux(*[s for s in (vin, ain) if s is not None]):
-                for frame in packet.decode():
-                    if isinstance(frame, av.VideoFrame):
-                        pace.wait_until(frames / fps)
-                        scaled = frame.reformat(width=width, height=height, format="yuv420p")
-                        scaled.pts, scaled.time_base = frames, fractions.Fraction(1, fps)
-                        out.mux(vout.encode(scaled))
-                        frames += 1
-                    elif isinstance(frame, av.AudioFrame) and aout is not None and resampler is not None:
-                        for chunk in resampler.resample(frame):
-                            out.mux(aout.encode(chunk))
             if frames == 0:
                 raise InvalidInput("the video has no frames", field="file")
-            out.mux(vout.encode(None))
-            if aout is not None and resampler is not None:
-                for chunk in resampler.resample(None):
-                    out.mux(aout.encode(chunk))
-                out.mux(aout.encode(None))
     return frames / fps
 
 
