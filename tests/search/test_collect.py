@@ -37,3 +37,29 @@ def test_collect_finds_what_events_never_delivered(
         f"merchant:{merchant['mchid']}"
     ]
     assert search_service.collect(app_runtime.plain_uow) == 5  # again: replaced, not duplicated
+
+
+def test_collect_finds_the_shelves_of_rooms_live_now(
+    client: TestClient, app_runtime: Runtime, settings: Settings
+) -> None:
+    owner, _ = channel(client, "茶园")
+    room_id = client.post("/api/live/rooms", json={"title": "采茶直播"}, headers=as_user(owner)).json()[
+        "room_id"
+    ]
+    client.post(f"/api/live/rooms/{room_id}/start", headers=as_user(owner))
+    app = make_app(client, name="茶叶店")
+    mchid = client.post(
+        "/sandbox/merchants", json={"name": "茶叶店", "appid": app["appid"], "admin_user_id": owner}
+    ).json()["mchid"]
+    body = {"mchid": mchid, "title": "明前龙井", "price": 12_800, "notify_url": "https://s.example/n"}
+    product_id = client.post(f"/api/live/rooms/{room_id}/products", json=body, headers=as_user(owner)).json()[
+        "product_id"
+    ]
+    app_runtime.drain_events()
+    # 1 channel, 1 app, 1 merchant, the live room and its product
+    assert search_service.collect(app_runtime.plain_uow) == 5
+    index = search_service.open_index(settings)
+    while index.sync(app_runtime.plain_uow):
+        pass
+    found = client.get("/api/search", params={"q": "龙井"}).json()["results"]
+    assert [r["doc_id"] for r in found] == [f"product:{product_id}"]

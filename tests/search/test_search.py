@@ -11,7 +11,9 @@ from fastapi.testclient import TestClient
 from tests.channels.test_feeds import as_user, channel
 from tests.identity.helpers import make_app, make_user
 from tests.search.helpers import text_post
+from yuanzi.core.events import Subscribers
 from yuanzi.core.runtime import Runtime
+from yuanzi.live import service as live_service
 from yuanzi.search import service as search_service
 
 
@@ -201,3 +203,37 @@ def test_a_room_live_now_ranks_up_and_drops_when_it_ends(client: TestClient, ind
     ended = {r["doc_id"]: r for r in search(client, "夜市小吃", explain="true")["results"]}
     assert ended[f"live:{room['room_id']}"]["factors"]["live"] == 1.0
     assert f"post:{earlier}" in ended
+
+
+def test_a_shelf_product_is_found_by_name_and_seller_and_sales_lift_it(
+    client: TestClient, indexed: Any, subscribers: Subscribers
+) -> None:
+    live_service.subscribe(subscribers)  # paid orders reach the shelf, and the shelf tells Search
+    owner, _ = channel(client, "果园直供")
+    room_id = client.post("/api/live/rooms", json={"title": "果园直播"}, headers=as_user(owner)).json()[
+        "room_id"
+    ]
+    client.post(f"/api/live/rooms/{room_id}/start", headers=as_user(owner))
+    app = make_app(client, name="果园店")
+    mchid = client.post(
+        "/sandbox/merchants", json={"name": "果园店", "appid": app["appid"], "admin_user_id": owner}
+    ).json()["mchid"]
+    body = {"mchid": mchid, "title": "赣南脐橙礼盒", "price": 6_800, "notify_url": "https://s.example/n"}
+    product_id = client.post(f"/api/live/rooms/{room_id}/products", json=body, headers=as_user(owner)).json()[
+        "product_id"
+    ]
+    indexed()
+    found = search(client, "脐橙", explain="true")["results"]
+    product = next(r for r in found if r["doc_id"] == f"product:{product_id}")
+    assert (product["url"], product["author"]) == (f"/live/{room_id}?from=search", "果园直供")
+    assert f"product:{product_id}" in ids(search(client, "果园直供"))  # by its seller
+    before = product["factors"]["popularity"]
+    buyer = make_user(client, "爱吃橙子")
+    client.post(f"/sandbox/users/{buyer}/wallet/topup", json={"amount": 10_000})
+    order = client.post(f"/api/live/rooms/{room_id}/products/{product_id}/buy", headers=as_user(buyer)).json()
+    client.post(f"/sandbox/users/{buyer}/pay", json={"prepay_id": order["prepay_id"]})
+    indexed()  # PaymentSucceeded → the shelf → ProductSold → Search
+    after = next(
+        r for r in search(client, "脐橙", explain="true")["results"] if r["doc_id"] == product["doc_id"]
+    )
+    assert after["factors"]["popularity"] > before

@@ -32,3 +32,25 @@ class RoomEnded(Event):
 
     topic = "live.room.ended"
     room_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ProductListed(Event):
+    """A product went on a room's shelf."""
+
+    topic = "live.product.listed"
+    product_id: int
+    room_id: int
+    title: str
+    price: int  # fen
+    seller: str  # the channel selling it
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ProductSold(Event):
+    """A shelf product was paid for."""
+
+    topic = "live.product.sold"
+    product_id: int
+    room_id: int
+    amount: int  # fen

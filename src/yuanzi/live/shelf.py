@@ -23,6 +23,7 @@ from yuanzi.core.events import Event
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.live import rooms
+from yuanzi.live.events import ProductListed, ProductSold
 from yuanzi.live.models import Product, Purchase, Room
 from yuanzi.pay import service as pay_service
 from yuanzi.pay.events import PaymentSucceeded
@@ -112,6 +113,8 @@ def add_product(
     )
     uow.session.add(row)
     uow.session.flush()
+    seller = rooms.get_room(uow=uow, room_id=room_id).creator_name
+    uow.publish(ProductListed(product_id=row.id, room_id=room_id, title=clean, price=price, seller=seller))
     return _info(row, room.pinned_product_id)
 
 
@@ -180,6 +183,7 @@ def record_payment(event: Event, uow: UnitOfWork) -> None:
         .values(sales=Product.sales + 1, gmv=Product.gmv + event.total)
     )
     uow.session.execute(update(Room).where(Room.id == purchase.room_id).values(gmv=Room.gmv + event.total))
+    uow.publish(ProductSold(product_id=purchase.product_id, room_id=purchase.room_id, amount=event.total))
     room = uow.session.get(Room, purchase.room_id)
     product = uow.session.get(Product, purchase.product_id)
     if room is not None and product is not None and room.state == rooms.LIVE:

@@ -23,6 +23,7 @@ from yuanzi.search.subscribers import (
     creator_doc,
     merchant_doc,
     post_doc,
+    product_doc,
     room_doc,
 )
 
@@ -68,13 +69,21 @@ def _live_rooms(uow: UnitOfWork) -> Iterator[Doc]:
         yield room_doc(room.room_id, room.title, room.creator_name, live=True)
 
 
+def _products(uow: UnitOfWork) -> Iterator[Doc]:
+    """The shelves of the rooms live now, with their sales."""
+    for room in live_service.live_rooms(uow=uow, limit=10_000):
+        shelf, _ = live_service.products(uow=uow, room_id=room.room_id)
+        for p in shelf:
+            yield product_doc(p.product_id, room.room_id, p.title, p.price, room.creator_name, sales=p.sales)
+
+
 def collect(uow_factory: UnitOfWorkFactory, progress: Callable[[int], Any] | None = None) -> int:
     """Write every searchable thing the components hold as a document, replacing what is there
     (popularity from the components' own counts); returns how many. Friends' interactions (the
     social signal) come only from events."""
     count = 0
     with uow_factory() as uow:
-        for source in (_creators, _posts, _apps, _merchants, _live_rooms):
+        for source in (_creators, _posts, _apps, _merchants, _live_rooms, _products):
             for doc in source(uow):
                 documents.upsert(uow, doc)
                 count += 1

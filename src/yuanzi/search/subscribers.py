@@ -15,13 +15,14 @@ from yuanzi.channels.events import (
 from yuanzi.core.events import Event, Subscribers
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity.events import AppCreated
-from yuanzi.live.events import RoomCreated, RoomEnded, RoomStarted
+from yuanzi.live.events import ProductListed, ProductSold, RoomCreated, RoomEnded, RoomStarted
 from yuanzi.pay.events import MerchantCreated
 from yuanzi.search import documents, text
 from yuanzi.search.documents import Doc
 
 TITLE_CHARS = 40
 LIKE_WEIGHT, RECOMMEND_WEIGHT, VIEW_WEIGHT = 1.0, 2.0, 0.1
+SALE_WEIGHT = 3.0  # a purchase says more than a like
 
 
 def post_title(body: str) -> str:
@@ -90,6 +91,19 @@ def room_doc(room_id: int, title: str, creator_name: str, live: bool = False) ->
     )
 
 
+def product_doc(product_id: int, room_id: int, title: str, price: int, seller: str, sales: int = 0) -> Doc:
+    """A live shelf product as a document: found by its name and its seller, opening its room."""
+    return Doc(
+        kind="product",
+        key=str(product_id),
+        title=title,
+        body=f"¥{price // 100}.{price % 100:02d}",
+        author=seller,
+        url=f"/live/{room_id}?from=search",
+        popularity=sales * SALE_WEIGHT,
+    )
+
+
 def on_creator(event: Event, uow: UnitOfWork) -> None:
     assert isinstance(event, CreatorCreated)
     documents.upsert(uow, creator_doc(event.creator_id, event.name, event.bio))
@@ -131,6 +145,17 @@ def on_merchant(event: Event, uow: UnitOfWork) -> None:
     documents.upsert(uow, merchant_doc(event.mchid, event.name, event.appid))
 
 
+def on_product(event: Event, uow: UnitOfWork) -> None:
+    """Products in one subscriber: listed, then sold (sales make a product more popular)."""
+    if isinstance(event, ProductSold):
+        documents.add_popularity(uow, f"product:{event.product_id}", SALE_WEIGHT)
+        return
+    assert isinstance(event, ProductListed)
+    documents.upsert(
+        uow, product_doc(event.product_id, event.room_id, event.title, event.price, event.seller)
+    )
+
+
 def on_room(event: Event, uow: UnitOfWork) -> None:
     """Rooms in one subscriber, so a room's events are handled in the order they happened."""
     if isinstance(event, RoomStarted | RoomEnded):
@@ -150,3 +175,4 @@ def subscribe(subscribers: Subscribers) -> None:
     subscribers.add("search.apps", [AppCreated], on_app)
     subscribers.add("search.merchants", [MerchantCreated], on_merchant)
     subscribers.add("search.live-rooms", [RoomCreated, RoomStarted, RoomEnded], on_room)
+    subscribers.add("search.products", [ProductListed, ProductSold], on_product)
