@@ -22,6 +22,7 @@ from yuanzi.core.observability import RequestContextMiddleware, metrics
 from yuanzi.core.runtime import Runtime
 from yuanzi.identity import sandbox as identity_sandbox
 from yuanzi.identity import wx as identity_wx
+from yuanzi.live import commerce_routes as live_commerce_routes
 from yuanzi.live import routes as live_routes
 from yuanzi.live import video_routes as live_video_routes
 from yuanzi.pay import sandbox as pay_sandbox
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(channels_routes.router)
     app.include_router(search_routes.router)
     app.include_router(live_routes.router)
+    app.include_router(live_commerce_routes.router)
     app.include_router(live_video_routes.router)
     app.include_router(web_views.router)
     if settings.is_sandbox:
