@@ -75,3 +75,36 @@ def test_unknown_developer_is_404_and_creates_nothing(client: TestClient) -> Non
     assert response.status_code == 404
     assert response.json()["code"] == "developer_not_found"
     assert counts(client) == (0, 0)
+
+
+def test_a_mini_program_has_a_description_and_service_keywords(client: TestClient) -> None:
+    made = client.post(
+        "/sandbox/apps",
+        json={
+            "type": "miniprogram",
+            "name": "街角面包",
+            "description": "现烤面包，下单自取",
+            "keywords": ["面包", "烘焙", "面包"],
+        },
+    )
+    assert made.status_code == 201, made.text
+    app = made.json()
+    assert (app["description"], app["keywords"]) == ("现烤面包，下单自取", ["面包", "烘焙"])  # no repeats
+    changed = client.put(
+        f"/sandbox/apps/{app['appid']}/profile", json={"description": "现烤面包", "keywords": ["早餐"]}
+    )
+    assert changed.json()["keywords"] == ["早餐"]
+    for body, field in (
+        ({"description": "长" * 121}, "description"),
+        ({"keywords": [str(i) for i in range(11)]}, "keywords"),
+        ({"keywords": ["词" * 21]}, "keywords"),
+        ({"keywords": [" "]}, "keywords"),
+    ):
+        refused = client.put(f"/sandbox/apps/{app['appid']}/profile", json=body)
+        assert (refused.status_code, refused.json()["field"]) == (422, field), body
+    listed = next(a for a in client.get("/sandbox/apps").json()["apps"] if a["appid"] == app["appid"])
+    assert (listed["description"], listed["keywords"]) == (
+        "现烤面包",
+        ["早餐"],
+    )  # the refused changed nothing
+    assert client.put("/sandbox/apps/wx0000000000000000/profile", json={}).status_code == 404

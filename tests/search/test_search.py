@@ -237,3 +237,27 @@ def test_a_shelf_product_is_found_by_name_and_seller_and_sales_lift_it(
         r for r in search(client, "脐橙", explain="true")["results"] if r["doc_id"] == product["doc_id"]
     )
     assert after["factors"]["popularity"] > before
+
+
+def test_a_mini_program_is_found_by_its_service_keywords_and_description(
+    client: TestClient, indexed: Any
+) -> None:
+    app = client.post(
+        "/sandbox/apps",
+        json={
+            "type": "miniprogram",
+            "name": "街角小铺",
+            "description": "社区生鲜，半小时送到家",
+            "keywords": ["买菜"],
+        },
+    ).json()
+    indexed()
+    doc = f"miniprogram:{app['appid']}"
+    assert doc in ids(search(client, "买菜"))  # a service keyword
+    assert doc in ids(search(client, "生鲜"))  # a word of its description
+    client.put(
+        f"/sandbox/apps/{app['appid']}/profile", json={"description": "社区生鲜", "keywords": ["水果"]}
+    )
+    indexed()
+    assert doc in ids(search(client, "水果"))
+    assert doc not in ids(search(client, "买菜"))  # the old keyword is gone

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
+import json
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TypeVar
@@ -17,7 +18,7 @@ from yuanzi.core import ids
 from yuanzi.core.db import Base
 from yuanzi.core.errors import InvalidInput, NotFound, WxError
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.identity.events import AppCreated, UserCreated
+from yuanzi.identity.events import AppCreated, AppProfileChanged, UserCreated
 from yuanzi.identity.models import App, Developer, OpenId, UnionId, User
 
 NAME_MAX = 64
@@ -51,6 +52,8 @@ class AppInfo:
     name: str
     developer_id: int
     created_at: dt.datetime
+    description: str = ""
+    keywords: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +85,30 @@ def app_info(app: App) -> AppInfo:
         name=app.name,
         developer_id=app.developer_id,
         created_at=app.created_at,
+        description=app.description,
+        keywords=tuple(json.loads(app.keywords)),
     )
+
+
+DESCRIPTION_MAX, KEYWORDS_MAX, KEYWORD_MAX = 120, 10, 20
+
+
+def _profile(description: str, keywords: list[str] | None) -> tuple[str, list[str]]:
+    """A checked description (at most 120 characters) and service keywords (at most 10, each 1–20
+    characters, no repeats)."""
+    clean = description.strip()
+    if len(clean) > DESCRIPTION_MAX:
+        raise InvalidInput(f"a description is at most {DESCRIPTION_MAX} characters", field="description")
+    words: list[str] = []
+    for word in keywords or []:
+        item = word.strip()
+        if not 1 <= len(item) <= KEYWORD_MAX:
+            raise InvalidInput(f"a keyword is 1–{KEYWORD_MAX} characters", field="keywords")
+        if item not in words:
+            words.append(item)
+    if len(words) > KEYWORDS_MAX:
+        raise InvalidInput(f"at most {KEYWORDS_MAX} keywords", field="keywords")
+    return clean, words
 
 
 def _secret_digest(secret: str) -> str:
@@ -131,14 +157,24 @@ def create_developer(*, uow: UnitOfWork, name: str) -> int:
     return developer.id
 
 
-def create_app(*, uow: UnitOfWork, type: str, name: str, developer_id: int | None = None) -> NewApp:
-    """Register an app; without `developer_id` it gets a developer account of its own."""
+def create_app(
+    *,
+    uow: UnitOfWork,
+    type: str,
+    name: str,
+    developer_id: int | None = None,
+    description: str = "",
+    keywords: list[str] | None = None,
+) -> NewApp:
+    """Register an app; without `developer_id` it gets a developer account of its own. A mini
+    program's description and service keywords are what 搜一搜 matches besides its name."""
     try:
         app_type = AppType(type)
     except ValueError:
         allowed = ", ".join(t.value for t in AppType)
         raise InvalidInput(f"type must be one of {allowed}", field="type") from None
     clean_name = _clean_name(name, "name")
+    clean_description, words = _profile(description, keywords)
     if developer_id is None:
         developer_id = create_developer(uow=uow, name=clean_name)
     elif uow.session.get(Developer, developer_id) is None:
@@ -149,13 +185,40 @@ def create_app(*, uow: UnitOfWork, type: str, name: str, developer_id: int | Non
         secret_sha256=_secret_digest(secret),
         type=app_type.value,
         name=clean_name,
+        description=clean_description,
+        keywords=json.dumps(words, ensure_ascii=False),
         developer_id=developer_id,
         created_at=uow.now(),
     )
     uow.session.add(app)
     uow.session.flush()
-    uow.publish(AppCreated(appid=app.appid, type=app.type, name=app.name, developer_id=developer_id))
+    uow.publish(
+        AppCreated(
+            appid=app.appid,
+            type=app.type,
+            name=app.name,
+            developer_id=developer_id,
+            description=clean_description,
+            keywords=words,
+        )
+    )
     return NewApp(app=app_info(app), secret=secret)
+
+
+def set_app_profile(*, uow: UnitOfWork, appid: str, description: str, keywords: list[str]) -> AppInfo:
+    """Change an app's description and service keywords (search follows)."""
+    app = _app_row(uow, appid)
+    if app is None:
+        raise NotFound("app", appid)
+    clean_description, words = _profile(description, keywords)
+    app.description, app.keywords = clean_description, json.dumps(words, ensure_ascii=False)
+    uow.session.flush()
+    uow.publish(
+        AppProfileChanged(
+            appid=appid, type=app.type, name=app.name, description=clean_description, keywords=words
+        )
+    )
+    return app_info(app)
 
 
 def _app_row(uow: UnitOfWork, appid: str) -> App | None:

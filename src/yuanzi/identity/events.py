@@ -25,6 +25,20 @@ class AppCreated(Event):
     type: str
     name: str
     developer_id: int
+    description: str = ""
+    keywords: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AppProfileChanged(Event):
+    """An app's description or service keywords changed."""
+
+    topic = "identity.app.profile-changed"
+    appid: str
+    type: str
+    name: str
+    description: str
+    keywords: list[str]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuanzi.core.db import Base, BigIntPK, UTCDateTime
@@ -41,6 +41,9 @@ class App(Base):
     secret_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     type: Mapped[str] = mapped_column(String(16), nullable=False)
     name: Mapped[str] = mapped_column(String(64), nullable=False)
+    # What 搜一搜 shows and matches for a mini program: its description and service keywords (JSON).
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    keywords: Mapped[str] = mapped_column(Text, nullable=False, default="[]", server_default="[]")
     developer_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("identity_developers.id"), nullable=False
     )

@@ -33,6 +33,13 @@ class NewApp(Strict):
     type: identity_service.AppType
     name: StrictStr = Field(min_length=1, max_length=64)
     developer_id: StrictInt | None = None
+    description: StrictStr = ""
+    keywords: list[StrictStr] = Field(default_factory=list)
+
+
+class AppProfile(Strict):
+    description: StrictStr = ""
+    keywords: list[StrictStr] = Field(default_factory=list)
 
 
 def _user_json(user: identity_service.UserInfo) -> dict[str, Any]:
@@ -40,7 +47,14 @@ def _user_json(user: identity_service.UserInfo) -> dict[str, Any]:
 
 
 def _app_json(app: identity_service.AppInfo) -> dict[str, Any]:
-    return {"appid": app.appid, "type": app.type.value, "name": app.name, "developer_id": app.developer_id}
+    return {
+        "appid": app.appid,
+        "type": app.type.value,
+        "name": app.name,
+        "developer_id": app.developer_id,
+        "description": app.description,
+        "keywords": list(app.keywords),
+    }
 
 
 @router.post("/users", status_code=201)
@@ -76,10 +90,26 @@ def login(user_id: int, body: LoginRequest, uow: UoW) -> dict[str, Any]:
 def create_app(body: NewApp, uow: UoW) -> dict[str, Any]:
     """Register an app; its secret is shown only here."""
     new = identity_service.create_app(
-        uow=uow, type=body.type.value, name=body.name, developer_id=body.developer_id
+        uow=uow,
+        type=body.type.value,
+        name=body.name,
+        developer_id=body.developer_id,
+        description=body.description,
+        keywords=body.keywords,
     )
     uow.commit()
     return {**_app_json(new.app), "secret": new.secret}
+
+
+@router.put("/apps/{appid}/profile")
+def set_app_profile(appid: str, body: AppProfile, uow: UoW) -> dict[str, Any]:
+    """An app's description (at most 120 characters) and service keywords (at most 10): what
+    搜一搜 matches besides its name, as set in WeChat's admin console."""
+    app = identity_service.set_app_profile(
+        uow=uow, appid=appid, description=body.description, keywords=body.keywords
+    )
+    uow.commit()
+    return _app_json(app)
 
 
 @router.get("/apps")

@@ -23,6 +23,7 @@ from yuanzi.identity.accounts import (
     list_apps,
     list_users,
     openid_for,
+    set_app_profile,
     user_for_openid,
 )
 from yuanzi.identity.friends import add_friend, friends_of, remove_friend
@@ -64,5 +65,6 @@ __all__ = [
     "list_users",
     "openid_for",
     "remove_friend",
+    "set_app_profile",
     "user_for_openid",
 ]

@@ -53,7 +53,7 @@ def _posts(uow: UnitOfWork) -> Iterator[Doc]:
 def _apps(uow: UnitOfWork) -> Iterator[Doc]:
     offset, kind = 0, identity_service.AppType.MINIPROGRAM
     while page := identity_service.list_apps(uow=uow, type=kind, limit=PAGE, offset=offset):
-        yield from (app_doc(a.appid, a.name) for a in page)
+        yield from (app_doc(a.appid, a.name, a.description, a.keywords) for a in page)
         offset += PAGE
 
 

@@ -4,6 +4,7 @@ events, never their tables; each handler runs once per event (core.events delive
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from yuanzi.channels.events import (
     CreatorCreated,
@@ -14,7 +15,7 @@ from yuanzi.channels.events import (
 )
 from yuanzi.core.events import Event, Subscribers
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.identity.events import AppCreated
+from yuanzi.identity.events import AppCreated, AppProfileChanged
 from yuanzi.live.events import ProductListed, ProductSold, RoomCreated, RoomEnded, RoomStarted
 from yuanzi.pay.events import MerchantCreated
 from yuanzi.search import documents, text
@@ -67,10 +68,17 @@ def post_doc(
     )
 
 
-def app_doc(appid: str, name: str) -> Doc:
-    """A mini program as a document."""
-    text.add_words([name])
-    return Doc(kind="miniprogram", key=appid, title=name, url=f"/discover#mp-{appid}")
+def app_doc(appid: str, name: str, description: str = "", keywords: Sequence[str] = ()) -> Doc:
+    """A mini program as a document: its name, description and service keywords."""
+    text.add_words([name, *keywords])
+    return Doc(
+        kind="miniprogram",
+        key=appid,
+        title=name,
+        body=description,
+        tags=tuple(keywords),
+        url=f"/discover#mp-{appid}",
+    )
 
 
 def merchant_doc(mchid: str, name: str, appid: str) -> Doc:
@@ -135,9 +143,10 @@ def on_view(event: Event, uow: UnitOfWork) -> None:
 
 
 def on_app(event: Event, uow: UnitOfWork) -> None:
-    assert isinstance(event, AppCreated)
+    """Mini programs as they are created and as their profile changes (one subscriber: in order)."""
+    assert isinstance(event, AppCreated | AppProfileChanged)
     if event.type == "miniprogram":
-        documents.upsert(uow, app_doc(event.appid, event.name))
+        documents.upsert(uow, app_doc(event.appid, event.name, event.description, event.keywords))
 
 
 def on_merchant(event: Event, uow: UnitOfWork) -> None:
@@ -172,7 +181,7 @@ def subscribe(subscribers: Subscribers) -> None:
     subscribers.add("search.post-deletions", [PostDeleted], on_post_deleted)
     subscribers.add("search.post-reactions", [PostReacted], on_reaction)
     subscribers.add("search.post-views", [ViewRecorded], on_view)
-    subscribers.add("search.apps", [AppCreated], on_app)
+    subscribers.add("search.apps", [AppCreated, AppProfileChanged], on_app)
     subscribers.add("search.merchants", [MerchantCreated], on_merchant)
     subscribers.add("search.live-rooms", [RoomCreated, RoomStarted, RoomEnded], on_room)
     subscribers.add("search.products", [ProductListed, ProductSold], on_product)
