@@ -15,7 +15,6 @@ from rich.table import Table
 
 from yuanzi.cli_common import DataDir, console, migrated_runtime, settings_from
 from yuanzi.core.errors import YuanziError
-from yuanzi.live import incentive_sim
 from yuanzi.live import service as live_service
 
 live_cli = typer.Typer(help="Live (直播): video into rooms.", no_args_is_help=True)
@@ -86,8 +85,8 @@ def simulate(
     """The merchant traffic incentive at scale, with and without it, through the live feed's
     allocation; the rule's ratio and cap come from settings (YUANZI_LIVE_INCENTIVE_*)."""
     settings = settings_from()
-    terms = live_service.Terms(settings.live_incentive_ratio, settings.live_incentive_daily_cap)
-    world = incentive_sim.World(
+    terms = live_service.incentive_terms(settings)
+    world = live_service.IncentiveWorld(
         merchants=merchants, minutes=minutes, feed_views=feed_views, ctr=ctr, seed=seed
     )
     outcomes = []
@@ -97,7 +96,7 @@ def simulate(
         for label, plan in (("with the plan", True), ("without", False)):
             task = progress.add_task(f"{label}: minutes", total=minutes)
             step = functools.partial(_show_minute, progress, task)
-            outcomes.append(incentive_sim.simulate(world, terms, plan=plan, step=step))
+            outcomes.append(live_service.simulate_incentive(world, terms, plan=plan, step=step))
     table = Table(
         title=f"The merchant traffic incentive: {merchants:,} merchants live for {minutes} minutes, "
         f"{feed_views:,} Recommended openings a minute, ratio {terms.ratio:g}, cap {terms.daily_cap:,}"
@@ -106,7 +105,7 @@ def simulate(
     table.add_column("with the plan", justify="right")
     table.add_column("without (popularity)", justify="right")
     openings = minutes * feed_views
-    rows: list[tuple[str, Callable[[incentive_sim.Outcome], str]]] = [
+    rows: list[tuple[str, Callable[[live_service.IncentiveOutcome], str]]] = [
         ("merchants who brought viewers", lambda o: f"{o.bringers:,}"),
         ("private entries brought", lambda o: f"{int(o.private.sum()):,}"),
         ("public entries from Recommended", lambda o: f"{int(o.public.sum()):,}"),

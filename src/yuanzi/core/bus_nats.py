@@ -30,6 +30,7 @@ from yuanzi.core.events import (
     pending_envelopes,
 )
 from yuanzi.core.uow import UnitOfWorkFactory
+from yuanzi.core.worker import cancel_until_done
 
 log = logging.getLogger("yuanzi.bus.nats")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -107,16 +108,9 @@ class NatsBus:
 
     async def stop(self) -> None:
         """Stop the tasks and close the connection; unacked messages are redelivered later."""
-        self._stopping = True
+        self._stopping = True  # the loops check it too (nats-py's fetch uses asyncio.wait_for)
         tasks, self._tasks = self._tasks, []
-        # Before Python 3.12, asyncio.wait_for (which nats-py's fetch uses) can swallow a
-        # cancellation that lands as its inner wait completes; the loops also check _stopping,
-        # and a task that lived through one cancel gets another.
-        while tasks:
-            for task in tasks:
-                task.cancel()
-            _, pending = await asyncio.wait(tasks, timeout=1)
-            tasks = list(pending)
+        await cancel_until_done(tasks)
         if self._nc is not None:
             await self._nc.close()
             self._nc = None

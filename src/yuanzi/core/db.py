@@ -150,12 +150,16 @@ def inserted(result: Result[Any]) -> bool:
     return cast(CursorResult[Any], result).returns_rows and result.first() is not None
 
 
+def _insert(session: Session, table: Any) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
 def keep_max(session: Session, table: Any, keys: dict[str, Any], column: str, value: int) -> None:
     """Raise `column` of the row at `keys` to `value` if it is lower, creating the row if missing:
     one `INSERT … ON CONFLICT DO UPDATE`, safe against concurrent writers."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).values(**keys, **{column: value})
+    statement = _insert(session, table).values(**keys, **{column: value})
     current, offered = getattr(table.c, column), statement.excluded[column]
     session.execute(
         statement.on_conflict_do_update(
@@ -167,9 +171,7 @@ def keep_max(session: Session, table: Any, keys: dict[str, Any], column: str, va
 def add_counts(session: Session, table: Any, keys: dict[str, Any], counts: dict[str, int]) -> None:
     """Add `counts` to the row of `table` at `keys`, creating it (with those counts) if missing:
     one `INSERT … ON CONFLICT DO UPDATE`, so concurrent writers never lose an increment."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).values(**keys, **counts)
+    statement = _insert(session, table).values(**keys, **counts)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=list(keys),

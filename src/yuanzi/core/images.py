@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
 from yuanzi.core.errors import Problem
 
 
-def save_jpeg(source: Path, target: Path, max_side: int) -> tuple[int, int]:
-    """Write `source` to `target` as an RGB JPEG at most `max_side` on its long side (through a
-    .part file, so a reader never sees half of it); its width and height. 422
-    `unsupported_media` when it is not an image Pillow can read, and nothing is written."""
+def save_jpeg(source: Path | BinaryIO, target: Path, max_side: int) -> tuple[int, int]:
+    """Write `source` (a file, or an upload's file object) to `target` as an RGB JPEG at most
+    `max_side` on its long side (through a .part file, so a reader never sees half of it); its
+    width and height. 422 `unsupported_media` when it is not an image Pillow can read, and
+    nothing is written."""
     try:
         with Image.open(source) as image:
             image.load()

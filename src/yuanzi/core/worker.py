@@ -17,6 +17,18 @@ from collections.abc import Callable
 log = logging.getLogger("yuanzi.worker")
 
 
+async def cancel_until_done(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel `tasks` and wait for them, cancelling again any that lived through a cancel: before
+    Python 3.12, asyncio.wait_for can swallow a cancellation that lands as its wait completes
+    (the NATS bus hung CI that way). Loops that must stop should also check a flag of their own."""
+    pending = [t for t in tasks if not t.done()]
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, still = await asyncio.wait(pending, timeout=1)
+        pending = list(still)
+
+
 class Worker:
     """Runs `step` in a thread whenever woken and at least every `interval` seconds."""
 
@@ -54,13 +66,8 @@ class Worker:
         task, self._task = self._task, None
         if task is None:
             return
-        self._stopping = True
-        # Before Python 3.12, asyncio.wait_for can swallow a cancellation that lands as its wait
-        # completes (the NATS bus hung CI that way): the loop also checks _stopping, and a task
-        # that lived through one cancel gets another.
-        while not task.done():
-            task.cancel()
-            await asyncio.wait({task}, timeout=1)
+        self._stopping = True  # the loop checks it too
+        await cancel_until_done([task])
 
     def wake(self) -> None:
         """Run the step soon (thread-safe)."""

@@ -17,8 +17,7 @@ router = APIRouter(prefix="/api/live", tags=["live"])
 
 
 def incentive_terms(request: Request) -> incentive.Terms:
-    settings = request.app.state.settings
-    return incentive.Terms(settings.live_incentive_ratio, settings.live_incentive_daily_cap)
+    return incentive.terms(request.app.state.settings)
 
 
 @router.get("/recommended")

@@ -24,6 +24,7 @@ from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.live import incentive, reminders, rooms
 from yuanzi.live.models import Entry, Presence, Room, ViewerMinute
+from yuanzi.live.rows import room_row
 
 PRIVATE, PUBLIC, OTHER = incentive.PRIVATE, incentive.PUBLIC, "other"
 SOURCES = {
@@ -125,16 +126,14 @@ def concurrency(*, uow: UnitOfWork, room_id: int, limit: int = 24 * 60) -> list[
 
 
 def counters(*, uow: UnitOfWork, room_id: int) -> tuple[int, int]:
-    """(likes, current viewers): what every frame to viewers carries."""
-    likes = uow.session.scalar(select(Room.likes).where(Room.id == room_id)) or 0
-    return int(likes), _current(uow, room_id)
+    """(likes, current viewers): what every frame to viewers carries. The room row is usually in
+    the session already (the hub has just read its log), so this costs one query, the sum."""
+    return room_row(uow, room_id).likes, _current(uow, room_id)
 
 
 def figures(*, uow: UnitOfWork, room_id: int) -> Figures:
     """The room's figures."""
-    rooms.get_room(uow=uow, room_id=room_id)
-    row = uow.session.get(Room, room_id)
-    assert row is not None
+    row = room_row(uow, room_id)
     unique = uow.session.scalar(select(func.count(distinct(Entry.user_id))).where(Entry.room_id == room_id))
     by_domain = dict.fromkeys((PRIVATE, PUBLIC, OTHER), 0)
     for domain, n in uow.session.execute(

@@ -9,11 +9,12 @@ import re
 
 from sqlalchemy import func, select
 
-from yuanzi.core.errors import InvalidInput, NotFound, Problem
+from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.live import moderation, rooms
-from yuanzi.live.models import Gift, Room
+from yuanzi.live.models import Gift
+from yuanzi.live.rows import room_row
 from yuanzi.pay import service as pay_service
 
 # key: (name, price in fen)
@@ -53,9 +54,7 @@ def send(
         if (earlier.room_id, earlier.gift, earlier.count) != (room_id, gift, count):
             raise Problem(409, "request_id_reused", "this request_id was used for another gift")
         return Sent(earlier.seq, earlier.gift, earlier.count, earlier.amount, new=False)
-    room = uow.session.get(Room, room_id)
-    if room is None:
-        raise NotFound("room", room_id)
+    room = room_row(uow, room_id)
     if room.state != rooms.LIVE:
         raise Problem(409, "room_not_live", "the room is not live")
     if room.user_id == user_id:

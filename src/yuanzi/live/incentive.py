@@ -20,10 +20,11 @@ from sqlalchemy import and_, select
 
 from yuanzi.core.clock import BEIJING
 from yuanzi.core.db import add_counts
-from yuanzi.core.errors import Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.live import rooms
 from yuanzi.live.models import Entry, Grant, Room
+from yuanzi.live.rows import owned_room
+from yuanzi.settings import Settings
 
 PRIVATE, PUBLIC = "private", "public"
 GRANTING_SOURCE = "recommended"  # the only public source the platform places rooms in
@@ -35,6 +36,11 @@ class Terms:
 
     ratio: float = 1.0  # public entries granted per private entry brought
     daily_cap: int = 100_000  # at most this many granted entries per room and day
+
+
+def terms(settings: Settings) -> Terms:
+    """The rule as this deployment sets it."""
+    return Terms(settings.live_incentive_ratio, settings.live_incentive_daily_cap)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,8 +127,7 @@ def promote(
 
 def ledger(*, uow: UnitOfWork, room_id: int, user_id: int, terms: Terms) -> list[GrantDay]:
     """The room's grants by day, newest first — for its owner only."""
-    if rooms.get_room(uow=uow, room_id=room_id).user_id != user_id:
-        raise Problem(403, "not_your_room", "only the room's owner can see its grants")
+    owned_room(uow, room_id, user_id, "see its grants")
     found = uow.session.scalars(select(Grant).where(Grant.room_id == room_id).order_by(Grant.day.desc()))
     return [
         GrantDay(

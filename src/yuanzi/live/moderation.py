@@ -12,19 +12,13 @@ from sqlalchemy import func, select
 from yuanzi.channels import service as channels_service
 from yuanzi.core import moderation
 from yuanzi.core.db import Base
-from yuanzi.core.errors import NotFound, Problem
+from yuanzi.core.errors import Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.live.models import Ban, Moderator, Mute, Room, RoomEvent
+from yuanzi.live.rows import owned_room, room_row
 
 RATE_COMMENTS, RATE_SECONDS = 5, 10  # at most 5 comments in 10 seconds per viewer and room
-
-
-def _room(uow: UnitOfWork, room_id: int) -> Room:
-    row = uow.session.get(Room, room_id)
-    if row is None:
-        raise NotFound("room", room_id)
-    return row
 
 
 def is_moderator(uow: UnitOfWork, room: Room, user_id: int) -> bool:
@@ -45,9 +39,7 @@ def _switch(uow: UnitOfWork, existing: Base | None, on: bool, make: Callable[[],
 
 def set_moderator(*, uow: UnitOfWork, room_id: int, owner_id: int, user_id: int, on: bool) -> bool:
     """The owner adds or removes a moderator; False when nothing changed."""
-    room = _room(uow, room_id)
-    if room.user_id != owner_id:
-        raise Problem(403, "not_your_room", "only the room's owner can choose moderators")
+    owned_room(uow, room_id, owner_id, "choose moderators")
     identity_service.get_user(uow=uow, user_id=user_id)
     existing = uow.session.get(Moderator, (room_id, user_id))
     return _switch(uow, existing, on, lambda: Moderator(room_id=room_id, user_id=user_id))
@@ -55,7 +47,7 @@ def set_moderator(*, uow: UnitOfWork, room_id: int, owner_id: int, user_id: int,
 
 def set_mute(*, uow: UnitOfWork, room_id: int, by_user_id: int, user_id: int, on: bool) -> bool:
     """The owner or a moderator mutes or unmutes a viewer in the room; False when nothing changed."""
-    room = _room(uow, room_id)
+    room = room_row(uow, room_id)
     if not is_moderator(uow, room, by_user_id):
         raise Problem(403, "not_a_moderator", "only the owner and moderators can mute")
     if is_moderator(uow, room, user_id):

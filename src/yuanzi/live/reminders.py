@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from yuanzi.core.errors import Problem
 from yuanzi.core.uow import UnitOfWork
@@ -34,7 +34,7 @@ def book(*, uow: UnitOfWork, room_id: int, user_id: int, on: bool) -> bool:
     if not on:
         if existing is None:
             return False
-        uow.session.execute(delete(Reminder).where(Reminder.room_id == room_id, Reminder.user_id == user_id))
+        uow.session.delete(existing)
         return True
     if room.state != rooms.SCHEDULED:
         raise Problem(409, "room_not_scheduled", "only a room that has not started can be booked")
@@ -48,16 +48,13 @@ def book(*, uow: UnitOfWork, room_id: int, user_id: int, on: bool) -> bool:
 def booked(*, uow: UnitOfWork, user_id: int, limit: int = 50) -> list[Booked]:
     """The user's bookings, due reminders (live now, not yet opened) first."""
     rows = uow.session.execute(
-        select(Reminder.room_id, Reminder.seen_at, Room.state)
-        .join(Room, Room.id == Reminder.room_id)
+        select(Room, Reminder.seen_at)
+        .join(Reminder, Reminder.room_id == Room.id)
         .where(Reminder.user_id == user_id, Room.state != rooms.ENDED)
         .order_by(Reminder.booked_at.desc())
         .limit(limit)
     ).all()
-    found = [
-        Booked(rooms.get_room(uow=uow, room_id=r.room_id), r.state == rooms.LIVE and r.seen_at is None)
-        for r in rows
-    ]
+    found = [Booked(rooms.info(uow, room), room.state == rooms.LIVE and seen is None) for room, seen in rows]
     return sorted(found, key=lambda b: not b.due)
 
 
@@ -79,4 +76,4 @@ def scheduled_rooms(*, uow: UnitOfWork, limit: int = 50) -> list[rooms.RoomInfo]
         .order_by(Room.scheduled_at, Room.id)
         .limit(limit)
     )
-    return [rooms.get_room(uow=uow, room_id=r.id) for r in rows]
+    return [rooms.info(uow, row) for row in rows]

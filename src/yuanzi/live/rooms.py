@@ -20,12 +20,13 @@ from sqlalchemy import select, update
 
 from yuanzi.channels import service as channels_service
 from yuanzi.core import cards
-from yuanzi.core.errors import InvalidInput, NotFound, Problem
+from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.live import moderation
 from yuanzi.live.events import RoomCreated, RoomEnded, RoomStarted
 from yuanzi.live.models import Room, RoomEvent
+from yuanzi.live.rows import owned_room, room_row
 
 SCHEDULED, LIVE, ENDED = "scheduled", "live", "ended"
 TITLE_MAX, COMMENT_MAX, MAX_CARDS = 64, 200, 3
@@ -84,7 +85,8 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _info(uow: UnitOfWork, row: Room) -> RoomInfo:
+def info(uow: UnitOfWork, row: Room) -> RoomInfo:
+    """A room row as viewers and its owner see it."""
     creator = channels_service.get_creator(uow=uow, creator_id=row.creator_id)
     return RoomInfo(
         row.id,
@@ -100,13 +102,6 @@ def _info(uow: UnitOfWork, row: Room) -> RoomInfo:
         [cards.resolve(uow, cards.CardRef(c["kind"], c["ref"])) for c in json.loads(row.cards)],
         row.cover_path is not None,
     )
-
-
-def _room(uow: UnitOfWork, room_id: int) -> Room:
-    row = uow.session.get(Room, room_id)
-    if row is None:
-        raise NotFound("room", room_id)
-    return row
 
 
 def create_room(
@@ -150,12 +145,12 @@ def create_room(
     uow.publish(
         RoomCreated(room_id=row.id, creator_id=creator.creator_id, creator_name=creator.name, title=clean)
     )
-    return NewRoom(_info(uow, row), key)
+    return NewRoom(info(uow, row), key)
 
 
 def get_room(*, uow: UnitOfWork, room_id: int) -> RoomInfo:
     """A room, or NotFound."""
-    return _info(uow, _room(uow, room_id))
+    return info(uow, room_row(uow, room_id))
 
 
 def live_rooms(*, uow: UnitOfWork, limit: int = 50) -> list[RoomInfo]:
@@ -163,31 +158,24 @@ def live_rooms(*, uow: UnitOfWork, limit: int = 50) -> list[RoomInfo]:
     rows = uow.session.scalars(
         select(Room).where(Room.state == LIVE).order_by(Room.started_at.desc(), Room.id.desc()).limit(limit)
     )
-    return [_info(uow, row) for row in rows]
+    return [info(uow, row) for row in rows]
 
 
 def recent_rooms(*, uow: UnitOfWork, limit: int = 50) -> list[RoomInfo]:
     """Every room, the most recently created first (the console)."""
     rows = uow.session.scalars(select(Room).order_by(Room.id.desc()).limit(limit))
-    return [_info(uow, row) for row in rows]
+    return [info(uow, row) for row in rows]
 
 
 def room_for_key(*, uow: UnitOfWork, stream_key: str) -> RoomInfo | None:
     """The room a stream key belongs to (the ingest server asks on publish)."""
     row = uow.session.scalar(select(Room).where(Room.stream_key_hash == _hash(stream_key)))
-    return None if row is None else _info(uow, row)
-
-
-def _owned(uow: UnitOfWork, room_id: int, user_id: int) -> Room:
-    row = _room(uow, room_id)
-    if row.user_id != user_id:
-        raise Problem(403, "not_your_room", "only the room's owner can do this")
-    return row
+    return None if row is None else info(uow, row)
 
 
 def start(*, uow: UnitOfWork, room_id: int, user_id: int) -> RoomInfo:
     """Go live (scheduled → live); starting a live room again changes nothing."""
-    row = _owned(uow, room_id, user_id)
+    row = owned_room(uow, room_id, user_id)
     if row.state == ENDED:
         raise Problem(409, "room_ended", "this room has ended; create a new one")
     if row.state == SCHEDULED:
@@ -201,12 +189,12 @@ def start(*, uow: UnitOfWork, room_id: int, user_id: int) -> RoomInfo:
             user_id=None,
             body={"text": "直播开始 Live", "state": LIVE},
         )
-    return _info(uow, row)
+    return info(uow, row)
 
 
 def end(*, uow: UnitOfWork, room_id: int, user_id: int) -> RoomInfo:
     """End the room (live → ended); ending it again changes nothing."""
-    row = _owned(uow, room_id, user_id)
+    row = owned_room(uow, room_id, user_id)
     if row.state == SCHEDULED:
         raise Problem(409, "room_not_live", "the room has not started")
     if row.state == LIVE:
@@ -217,11 +205,11 @@ def end(*, uow: UnitOfWork, room_id: int, user_id: int) -> RoomInfo:
             user_id=None,
             body={"text": "直播结束 Ended", "state": ENDED},
         )
-        row = _room(uow, room_id)
+        row = room_row(uow, room_id)
         row.state, row.ended_at = ENDED, uow.now()
         uow.session.flush()
         uow.publish(RoomEnded(room_id=room_id))
-    return _info(uow, row)
+    return info(uow, row)
 
 
 def append(
@@ -237,7 +225,7 @@ def append(
         .returning(Room.last_seq)
     ).scalar_one_or_none()
     if seq is None:
-        _room(uow, room_id)
+        room_row(uow, room_id)
         raise Problem(409, "room_not_live", "the room is not live")
     now = uow.now()
     uow.session.add(
@@ -260,7 +248,7 @@ def comment(*, uow: UnitOfWork, room_id: int, user_id: int, text: str) -> LogEnt
     clean = text.strip()
     if not 1 <= len(clean) <= COMMENT_MAX:
         raise InvalidInput(f"a comment is 1–{COMMENT_MAX} characters", field="text")
-    moderation.check_comment(uow, _room(uow, room_id), user_id, clean)
+    moderation.check_comment(uow, room_row(uow, room_id), user_id, clean)
     return append(
         uow=uow,
         room_id=room_id,
@@ -281,7 +269,7 @@ def entries_after(
 ) -> list[LogEntry]:
     """The room's log after sequence number `after`, oldest first: the first `limit` entries, or
     with `newest` the last `limit`; only entries of `kinds` when given."""
-    _room(uow, room_id)
+    room_row(uow, room_id)
     query = select(RoomEvent).where(RoomEvent.room_id == room_id, RoomEvent.seq > after)
     if kinds is not None:
         query = query.where(RoomEvent.kind.in_(sorted(kinds)))

@@ -18,6 +18,10 @@ from yuanzi.live.gifts import CATALOGUE, Sent, leaderboard
 from yuanzi.live.gifts import send as send_gift
 from yuanzi.live.incentive import GrantDay, Terms, promote
 from yuanzi.live.incentive import ledger as grants
+from yuanzi.live.incentive import terms as incentive_terms
+from yuanzi.live.incentive_sim import Outcome as IncentiveOutcome
+from yuanzi.live.incentive_sim import World as IncentiveWorld
+from yuanzi.live.incentive_sim import simulate as simulate_incentive
 from yuanzi.live.push import push_to_rtmp, stream_file
 from yuanzi.live.reminders import Booked, book, booked, scheduled_rooms
 from yuanzi.live.rooms import (
@@ -44,6 +48,8 @@ __all__ = [
     "Booked",
     "Figures",
     "GrantDay",
+    "IncentiveOutcome",
+    "IncentiveWorld",
     "LogEntry",
     "NewRoom",
     "Order",
@@ -64,6 +70,7 @@ __all__ = [
     "figures",
     "get_room",
     "grants",
+    "incentive_terms",
     "leaderboard",
     "like",
     "live_rooms",
@@ -77,6 +84,7 @@ __all__ = [
     "scheduled_rooms",
     "send_gift",
     "set_cover",
+    "simulate_incentive",
     "start",
     "stream_file",
     "subscribe",

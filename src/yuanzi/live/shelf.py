@@ -25,6 +25,7 @@ from yuanzi.identity import service as identity_service
 from yuanzi.live import rooms
 from yuanzi.live.events import ProductListed, ProductSold
 from yuanzi.live.models import Product, Purchase, Room
+from yuanzi.live.rows import owned_room, room_row
 from yuanzi.pay import service as pay_service
 from yuanzi.pay.events import PaymentSucceeded
 
@@ -66,15 +67,6 @@ def _info(row: Product, pinned_id: int | None) -> ProductInfo:
     )
 
 
-def _owned_room(uow: UnitOfWork, room_id: int, user_id: int) -> Room:
-    room = uow.session.get(Room, room_id)
-    if room is None:
-        raise NotFound("room", room_id)
-    if room.user_id != user_id:
-        raise Problem(403, "not_your_room", "only the room's owner can do this")
-    return room
-
-
 def _product(uow: UnitOfWork, room_id: int, product_id: int) -> Product:
     row = uow.session.get(Product, product_id)
     if row is None or row.room_id != room_id:
@@ -86,7 +78,7 @@ def add_product(
     *, uow: UnitOfWork, room_id: int, user_id: int, mchid: str, title: str, price: int, notify_url: str
 ) -> ProductInfo:
     """Put a product on the room's shelf, sold through merchant `mchid`, which the owner administers."""
-    room = _owned_room(uow, room_id, user_id)
+    room = owned_room(uow, room_id, user_id)
     if room.state == rooms.ENDED:
         raise Problem(409, "room_ended", "this room has ended")
     clean = title.strip()
@@ -113,14 +105,14 @@ def add_product(
     )
     uow.session.add(row)
     uow.session.flush()
-    seller = rooms.get_room(uow=uow, room_id=room_id).creator_name
+    seller = rooms.info(uow, room).creator_name
     uow.publish(ProductListed(product_id=row.id, room_id=room_id, title=clean, price=price, seller=seller))
     return _info(row, room.pinned_product_id)
 
 
 def pin(*, uow: UnitOfWork, room_id: int, user_id: int, product_id: int | None) -> ProductInfo | None:
     """Pin a product for every viewer (replacing the one pinned before), or unpin with None."""
-    room = _owned_room(uow, room_id, user_id)
+    room = owned_room(uow, room_id, user_id)
     product = _product(uow, room_id, product_id) if product_id is not None else None
     if room.pinned_product_id == product_id:
         return _info(product, product_id) if product else None
@@ -135,10 +127,7 @@ def pin(*, uow: UnitOfWork, room_id: int, user_id: int, product_id: int | None) 
 
 def buy(*, uow: UnitOfWork, room_id: int, product_id: int, user_id: int) -> Order:
     """Place the order for a viewer buying a shelf product in a live room."""
-    room = uow.session.get(Room, room_id)
-    if room is None:
-        raise NotFound("room", room_id)
-    if room.state != rooms.LIVE:
+    if room_row(uow, room_id).state != rooms.LIVE:
         raise Problem(409, "room_not_live", "the room is not live")
     product = _product(uow, room_id, product_id)
     identity_service.get_user(uow=uow, user_id=user_id)
@@ -199,9 +188,7 @@ def record_payment(event: Event, uow: UnitOfWork) -> None:
 
 def products(*, uow: UnitOfWork, room_id: int) -> tuple[list[ProductInfo], int]:
     """The room's shelf (oldest first) and its GMV in fen."""
-    room = uow.session.get(Room, room_id)
-    if room is None:
-        raise NotFound("room", room_id)
+    room = room_row(uow, room_id)
     rows = uow.session.scalars(select(Product).where(Product.room_id == room_id).order_by(Product.id))
     return [_info(r, room.pinned_product_id) for r in rows], room.gmv
 

@@ -14,14 +14,14 @@ from sqlalchemy import select
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.live import rooms
 from yuanzi.live.models import Room
+from yuanzi.live.rows import room_row
 
 AWAY, BACK = "主播暂时离开 The streamer stepped away", "主播回来了 The streamer is back"
 
 
 def published(*, uow: UnitOfWork, room_id: int) -> None:
     """The stream (re)started: go live, or carry on after a drop."""
-    room = uow.session.get(Room, room_id)
-    assert room is not None
+    room = room_row(uow, room_id)
     if room.state == rooms.SCHEDULED:
         rooms.start(uow=uow, room_id=room_id, user_id=room.user_id)
     elif room.stream_stopped_at is not None:
@@ -31,8 +31,7 @@ def published(*, uow: UnitOfWork, room_id: int) -> None:
 
 def stopped(*, uow: UnitOfWork, room_id: int, grace: dt.timedelta) -> None:
     """The stream stopped: end the room now (no grace) or give the streamer time to return."""
-    room = uow.session.get(Room, room_id)
-    assert room is not None
+    room = room_row(uow, room_id)
     if room.state != rooms.LIVE:
         return
     if not grace:

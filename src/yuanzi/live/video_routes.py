@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import shutil
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, Response, UploadFile
@@ -29,10 +26,7 @@ def put_cover(
     """Your room's cover: multipart `file`, an image (JPEG, PNG, WebP…), kept as a JPEG at most
     1280 px on its long side; `422 unsupported_media` for anything else, changing nothing."""
     data_dir = request.app.state.settings.data_dir
-    with tempfile.NamedTemporaryFile(suffix=".upload") as spooled:
-        shutil.copyfileobj(file.file, spooled)
-        spooled.flush()
-        cover.set_cover(uow=uow, data_dir=data_dir, room_id=room_id, user_id=user, upload=Path(spooled.name))
+    cover.set_cover(uow=uow, data_dir=data_dir, room_id=room_id, user_id=user, upload=file.file)
     uow.commit()
     return {"room_id": room_id, "cover_url": f"/api/live/rooms/{room_id}/cover"}
 

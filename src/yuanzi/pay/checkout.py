@@ -11,11 +11,10 @@ from sqlalchemy import select
 from yuanzi.core import crypto
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.identity import service as identity_service
 from yuanzi.pay import combine, keyring
 from yuanzi.pay.models import CombineOrder, Merchant, MerchantKey, Transaction
 from yuanzi.pay.payments import CODE_URL_PREFIX
-from yuanzi.pay.transactions import OrderRequest, TradeState, TradeType, create_order, current_state
+from yuanzi.pay.transactions import TradeState, current_state
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,37 +133,3 @@ def verify_payment_request(
     if not any(crypto.rsa_verify(keyring.public_key(pem), message, pay_sign) for pem in keys):
         raise Problem(400, "invalid_pay_sign", "paySign is not the merchant's signature of these parameters")
     return sheet
-
-
-def place_order(
-    *,
-    uow: UnitOfWork,
-    mchid: str,
-    user_id: int,
-    description: str,
-    total: int,
-    out_trade_no: str,
-    notify_url: str,
-    attach: str | None = None,
-) -> str:
-    """A JSAPI order another component places on a merchant's behalf for a user — what the
-    merchant's own backend would send to /v3/pay/transactions/jsapi (a live room's shelf does,
-    for its merchant). The same rules apply: out_trade_no reuse, amounts; returns the prepay_id,
-    which opens the payment sheet. The merchant is notified on its notify_url as usual."""
-    merchant = keyring.merchant(uow.session, mchid)
-    if merchant is None:
-        raise NotFound("merchant", mchid)
-    openid = identity_service.openid_for(uow=uow, appid=merchant.appid, user_id=user_id)
-    order = OrderRequest(
-        trade_type=TradeType.JSAPI,
-        appid=merchant.appid,
-        mchid=mchid,
-        description=description,
-        out_trade_no=out_trade_no,
-        notify_url=notify_url,
-        total=total,
-        currency="CNY",
-        payer_openid=openid,
-        attach=attach,
-    )
-    return create_order(uow=uow, caller_mchid=mchid, order=order).prepay_id

@@ -15,7 +15,7 @@ from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.identity import service as identity_service
 from yuanzi.pay import combine, incentives, ledger, notifications, payments, refunds, settlement, statements
-from yuanzi.pay.checkout import OrderSheet, order_sheet, place_order, verify_payment_request
+from yuanzi.pay.checkout import OrderSheet, order_sheet, verify_payment_request
 from yuanzi.pay.collection import CodeInfo, CollectionResult, create_code, get_code, list_codes, pay_code
 from yuanzi.pay.coupons import usable_for as _usable_for
 from yuanzi.pay.coupons import user_coupons as _user_coupons
@@ -49,6 +49,7 @@ from yuanzi.pay.payments import (
     withdraw,
 )
 from yuanzi.pay.reports import OrderLine, RefundLine, StockLine, recent_orders, recent_refunds, stocks
+from yuanzi.pay.transactions import place_order
 
 __all__ = [
     "CodeInfo",

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from yuanzi.core import crypto
 from yuanzi.core.db import inserted
-from yuanzi.core.errors import WxError
+from yuanzi.core.errors import NotFound, WxError
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.pay import keyring
@@ -170,6 +170,40 @@ def create_order(*, uow: UnitOfWork, caller_mchid: str, order: OrderRequest) -> 
     existing = _by_out_trade_no(uow, order.mchid, order.out_trade_no)
     assert existing is not None
     return _retry(uow, existing, digest, now)
+
+
+def place_order(
+    *,
+    uow: UnitOfWork,
+    mchid: str,
+    user_id: int,
+    description: str,
+    total: int,
+    out_trade_no: str,
+    notify_url: str,
+    attach: str | None = None,
+) -> str:
+    """A JSAPI order another component places on a merchant's behalf for a user — what the
+    merchant's own backend would send to /v3/pay/transactions/jsapi (a live room's shelf does,
+    for its merchant). The same rules apply: out_trade_no reuse, amounts; returns the prepay_id,
+    which opens the payment sheet. The merchant is notified on its notify_url as usual."""
+    merchant = keyring.merchant(uow.session, mchid)
+    if merchant is None:
+        raise NotFound("merchant", mchid)
+    openid = identity_service.openid_for(uow=uow, appid=merchant.appid, user_id=user_id)
+    order = OrderRequest(
+        trade_type=TradeType.JSAPI,
+        appid=merchant.appid,
+        mchid=mchid,
+        description=description,
+        out_trade_no=out_trade_no,
+        notify_url=notify_url,
+        total=total,
+        currency="CNY",
+        payer_openid=openid,
+        attach=attach,
+    )
+    return create_order(uow=uow, caller_mchid=mchid, order=order).prepay_id
 
 
 # Built once: a Core INSERT … ON CONFLICT DO NOTHING on (mchid, out_trade_no), for SQLite / PostgreSQL.

@@ -30,8 +30,7 @@ def _feed(uow: UnitOfWork, request: Request, user_id: int, tab: str, cursor: str
         params = channels_service.feed_params(settings(request))
         shown = channels_service.recommended_feed(uow=uow, user_id=user_id, params=params, limit=PAGE)
         # Live's merchant incentive places a room owed public traffic at the top.
-        config = settings(request)
-        terms = live_service.Terms(config.live_incentive_ratio, config.live_incentive_daily_cap)
+        terms = live_service.incentive_terms(settings(request))
         promoted = live_service.promote(uow=uow, user_id=user_id, terms=terms)
         uow.commit()  # the impressions
         return {

@@ -111,8 +111,7 @@ def _room_page(
 
 def _grants(request: Request, uow: UnitOfWork, room_id: int, owner: int) -> list[live_service.GrantDay]:
     """The owner's dashboard of the merchant incentive: the room's grants ledger by day."""
-    config = settings(request)
-    terms = live_service.Terms(config.live_incentive_ratio, config.live_incentive_daily_cap)
+    terms = live_service.incentive_terms(settings(request))
     return live_service.grants(uow=uow, room_id=room_id, user_id=owner, terms=terms)
 
 
@@ -127,15 +126,18 @@ async def comment(request: Request, room_id: int) -> Response:
     return await json_action(request, action, status_code=201)
 
 
+def _count(body: dict[str, Any]) -> int:
+    """A JSON body's `count` (1 when absent); anything but a number is 0, which the service refuses."""
+    count = body.get("count", 1)
+    return count if isinstance(count, int) else 0
+
+
 @router.post("/{room_id}/likes", response_model=None)
 async def like(request: Request, room_id: int) -> Response:
     """Taps on the like button, sent in bursts by the page."""
 
     def action(uow: UnitOfWork, user_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        count = body.get("count", 1)
-        total = live_service.like(
-            uow=uow, room_id=room_id, user_id=user_id, count=count if isinstance(count, int) else 0
-        )
+        total = live_service.like(uow=uow, room_id=room_id, user_id=user_id, count=_count(body))
         return {"likes": total}
 
     return await json_action(request, action, status_code=200)
@@ -206,13 +208,12 @@ async def gift(request: Request, room_id: int) -> Response:
     share = settings(request).live_gift_share_ppm
 
     def action(uow: UnitOfWork, user_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        count = body.get("count", 1)
         sent = live_service.send_gift(
             uow=uow,
             room_id=room_id,
             user_id=user_id,
             gift=str(body.get("gift", "")),
-            count=count if isinstance(count, int) else 0,
+            count=_count(body),
             request_id=str(body.get("request_id", "")),
             share_ppm=share,
         )

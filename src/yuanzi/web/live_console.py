@@ -6,9 +6,6 @@ has no sign-in yet (docs/web.md): it acts as the channel's owner."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
@@ -81,16 +78,13 @@ def go_live(
             creator = channels_service.get_creator(uow=uow, creator_id=int(creator_id))
             new = live_service.create_room(uow=uow, user_id=creator.user_id, title=title)
             if cover is not None and cover.filename:
-                with tempfile.NamedTemporaryFile(suffix=".upload") as spooled:
-                    shutil.copyfileobj(cover.file, spooled)
-                    spooled.flush()
-                    live_service.set_cover(
-                        uow=uow,
-                        data_dir=settings(request).data_dir,
-                        room_id=new.room.room_id,
-                        user_id=creator.user_id,
-                        upload=Path(spooled.name),
-                    )
+                live_service.set_cover(
+                    uow=uow,
+                    data_dir=settings(request).data_dir,
+                    room_id=new.room.room_id,
+                    user_id=creator.user_id,
+                    upload=cover.file,
+                )
         except Problem as exc:
             uow.rollback()
             return _rooms_page(request, error=exc.detail, status_code=exc.status)
@@ -101,8 +95,7 @@ def go_live(
 def _room_page(request: Request, uow: UnitOfWork, room_id: int, **extra: Any) -> HTMLResponse:
     status = extra.pop("status_code", 200)
     room = live_service.get_room(uow=uow, room_id=room_id)
-    config = settings(request)
-    terms = live_service.Terms(config.live_incentive_ratio, config.live_incentive_daily_cap)
+    terms = live_service.incentive_terms(settings(request))
     shelf, gmv = live_service.products(uow=uow, room_id=room_id)
     ctx = {
         "room": room,
