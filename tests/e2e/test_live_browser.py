@@ -23,17 +23,25 @@ def viewer(browser: Browser, base: str, nickname: str) -> Page:
     return page
 
 
+def room_over_http(base: str, nickname: str, channel: str, title: str, start: bool = True) -> tuple[int, int]:
+    """A user with a channel and a room (live unless `start` is False), made through the API:
+    (owner, room_id)."""
+    owner = int(httpx.post(f"{base}/sandbox/users", json={"nickname": nickname}).json()["user_id"])
+    headers = {"X-Yuanzi-User": str(owner)}
+    httpx.post(f"{base}/api/channels/creators", json={"name": channel}, headers=headers)
+    room_id = int(
+        httpx.post(f"{base}/api/live/rooms", json={"title": title}, headers=headers).json()["room_id"]
+    )
+    if start:
+        httpx.post(f"{base}/api/live/rooms/{room_id}/start", headers=headers)
+    return owner, room_id
+
+
 def test_two_viewers_see_each_others_comments_and_gifts(
     browser: Browser, live_server: str, tmp_path: Path, artifacts: Path
 ) -> None:
     base = live_server
-    owner = httpx.post(f"{base}/sandbox/users", json={"nickname": "主播"}).json()["user_id"]
-    headers = {"X-Yuanzi-User": str(owner)}
-    httpx.post(f"{base}/api/channels/creators", json={"name": "夜市直播间"}, headers=headers)
-    room_id = httpx.post(f"{base}/api/live/rooms", json={"title": "逛夜市"}, headers=headers).json()[
-        "room_id"
-    ]
-    httpx.post(f"{base}/api/live/rooms/{room_id}/start", headers=headers)
+    _, room_id = room_over_http(base, "主播", "夜市直播间", "逛夜市")
 
     alice, bob = viewer(browser, base, "阿丽"), viewer(browser, base, "阿博")
     alice.goto(f"{base}/discover")

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.screens import screenshot
-from tests.e2e.test_live_browser import viewer
+from tests.e2e.test_live_browser import room_over_http, viewer
 from yuanzi.core.events import Subscribers
 from yuanzi.live import service as live_service
 
@@ -26,13 +26,8 @@ def test_a_viewer_buys_the_pinned_product_and_the_room_sees_it(
     browser: Browser, live_subscribed: None, running_server: str, tmp_path: Path, artifacts: Path
 ) -> None:
     base = running_server
-    owner = httpx.post(f"{base}/sandbox/users", json={"nickname": "果园主"}).json()["user_id"]
+    owner, room_id = room_over_http(base, "果园主", "果园直播", "现摘现发")
     headers = {"X-Yuanzi-User": str(owner)}
-    httpx.post(f"{base}/api/channels/creators", json={"name": "果园直播"}, headers=headers)
-    room_id = httpx.post(f"{base}/api/live/rooms", json={"title": "现摘现发"}, headers=headers).json()[
-        "room_id"
-    ]
-    httpx.post(f"{base}/api/live/rooms/{room_id}/start", headers=headers)
     app = httpx.post(f"{base}/sandbox/apps", json={"type": "miniprogram", "name": "果园小店"}).json()
     mchid = httpx.post(
         f"{base}/sandbox/merchants", json={"name": "果园小店", "appid": app["appid"], "admin_user_id": owner}

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.screens import PHONE, screenshot
-from tests.e2e.test_live_browser import viewer
+from tests.e2e.test_live_browser import room_over_http, viewer
 from yuanzi.channels.synthetic import make_clip
 from yuanzi.settings import Settings
 
@@ -24,12 +24,7 @@ def test_a_pushed_stream_plays_live_and_then_as_a_replay(
     browser: Browser, live_server: str, settings: Settings, tmp_path: Path, artifacts: Path
 ) -> None:
     base = live_server
-    owner = httpx.post(f"{base}/sandbox/users", json={"nickname": "放映员"}).json()["user_id"]
-    headers = {"X-Yuanzi-User": str(owner)}
-    httpx.post(f"{base}/api/channels/creators", json={"name": "露天电影"}, headers=headers)
-    room_id = httpx.post(f"{base}/api/live/rooms", json={"title": "今晚放电影"}, headers=headers).json()[
-        "room_id"
-    ]
+    _, room_id = room_over_http(base, "放映员", "露天电影", "今晚放电影", start=False)
     clip = make_clip(tmp_path / "film.mp4", seconds=8.0, size=(320, 180), fps=15)
     # As an operator would run it on the server: a process of its own, paced in real time.
     push = subprocess.Popen(

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from tests.channels.test_feeds import as_user, channel
 from tests.identity.helpers import make_app
+from tests.live.helpers import list_product, shop
 from tests.search.helpers import text_post
 from yuanzi.core.runtime import Runtime
 from yuanzi.search import service as search_service
@@ -47,14 +48,7 @@ def test_collect_finds_the_shelves_of_rooms_live_now(
         "room_id"
     ]
     client.post(f"/api/live/rooms/{room_id}/start", headers=as_user(owner))
-    app = make_app(client, name="茶叶店")
-    mchid = client.post(
-        "/sandbox/merchants", json={"name": "茶叶店", "appid": app["appid"], "admin_user_id": owner}
-    ).json()["mchid"]
-    body = {"mchid": mchid, "title": "明前龙井", "price": 12_800, "notify_url": "https://s.example/n"}
-    product_id = client.post(f"/api/live/rooms/{room_id}/products", json=body, headers=as_user(owner)).json()[
-        "product_id"
-    ]
+    product_id = list_product(client, owner, room_id, shop(client, owner, "茶叶店"), "明前龙井", 12_800)
     app_runtime.drain_events()
     # 1 channel, 1 app, 1 merchant, the live room and its product
     assert search_service.collect(app_runtime.plain_uow) == 5

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.channels.test_feeds import as_user, channel
 from tests.identity.helpers import make_app, make_user
+from tests.live.helpers import list_product, shop
 from tests.search.helpers import text_post
 from yuanzi.core.events import Subscribers
 from yuanzi.core.runtime import Runtime
@@ -214,14 +215,7 @@ def test_a_shelf_product_is_found_by_name_and_seller_and_sales_lift_it(
         "room_id"
     ]
     client.post(f"/api/live/rooms/{room_id}/start", headers=as_user(owner))
-    app = make_app(client, name="果园店")
-    mchid = client.post(
-        "/sandbox/merchants", json={"name": "果园店", "appid": app["appid"], "admin_user_id": owner}
-    ).json()["mchid"]
-    body = {"mchid": mchid, "title": "赣南脐橙礼盒", "price": 6_800, "notify_url": "https://s.example/n"}
-    product_id = client.post(f"/api/live/rooms/{room_id}/products", json=body, headers=as_user(owner)).json()[
-        "product_id"
-    ]
+    product_id = list_product(client, owner, room_id, shop(client, owner, "果园店"), "赣南脐橙礼盒", 6_800)
     indexed()
     found = search(client, "脐橙", explain="true")["results"]
     product = next(r for r in found if r["doc_id"] == f"product:{product_id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.channels.test_feeds import channel
-from tests.identity.helpers import make_app
+from tests.live.helpers import list_product, shop
 from tests.live.test_rooms import live_room
 from tests.web.helpers import csrf_token, sign_up
 
@@ -85,14 +85,7 @@ def test_recommended_places_an_owed_room_and_its_owner_sees_the_grants(client: T
 def test_the_owner_pins_from_the_page_and_viewers_get_the_card(client: TestClient) -> None:
     owner, room = live_room(client, "小店开播")
     room_id = room["room_id"]
-    app = make_app(client, name="小店")
-    mchid = client.post(
-        "/sandbox/merchants", json={"name": "小店", "appid": app["appid"], "admin_user_id": owner}
-    ).json()["mchid"]
-    body = {"mchid": mchid, "title": "手工皂", "price": 1_200, "notify_url": "https://shop.example/n"}
-    product_id = client.post(
-        f"/api/live/rooms/{room_id}/products", json=body, headers={"X-Yuanzi-User": str(owner)}
-    ).json()["product_id"]
+    product_id = list_product(client, owner, room_id, shop(client, owner, "小店"), "手工皂", 1_200)
     client.post("/signin", data={"user_id": owner, "csrf_token": csrf_token(client, "/")})
     page = client.get(f"/live/{room_id}").text
     assert f'data-pin="{product_id}"' in page
@@ -142,10 +135,7 @@ def test_booking_on_the_live_page_and_the_reminder_once_it_starts(client: TestCl
 def test_the_owner_adds_a_product_from_the_room_page(client: TestClient) -> None:
     owner, room = live_room(client, "手机上架")
     room_id = room["room_id"]
-    app = make_app(client, name="自营店")
-    mchid = client.post(
-        "/sandbox/merchants", json={"name": "自营店", "appid": app["appid"], "admin_user_id": owner}
-    ).json()["mchid"]
+    mchid = shop(client, owner, "自营店")
     client.post("/signin", data={"user_id": owner, "csrf_token": csrf_token(client, "/")})
     page = client.get(f"/live/{room_id}").text
     assert f'<option value="{mchid}">自营店</option>' in page
