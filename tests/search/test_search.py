@@ -52,8 +52,24 @@ def test_a_creator_is_found_by_pinyin_and_initials(client: TestClient, indexed: 
         assert f"creator:{creator_id}" in ids(search(client, query)), query
     assert ids(search(client, "wgzf", scope="miniprograms")) == []
     named = search(client, "wgzf", explain="true")["results"][0]
-    assert (named["doc_id"], named["factors"]["exact"]) == (f"creator:{creator_id}", 2.0)
-    assert search(client, "伟哥", explain="true")["results"][0]["factors"]["exact"] == 1.0
+    assert (named["doc_id"], named["factors"]["name"]) == (f"creator:{creator_id}", 2.0)
+    assert search(client, "伟哥", explain="true")["results"][0]["factors"]["name"] == 1.5  # its start
+
+
+def test_a_channel_named_by_the_start_of_its_name_outranks_its_popular_posts(
+    client: TestClient, indexed: Any
+) -> None:
+    user, creator_id = channel(client, "视频号剪辑课")
+    post_id = text_post(client, user, "视频号剪辑的三个技巧", 6)
+    fans = [channel(client, f"粉丝{i}")[0] for i in range(3)]
+    for fan in fans:
+        client.put(f"/api/channels/posts/{post_id}/like", headers=as_user(fan))
+    indexed()
+    for query in ("sph", "shipinhao", "视频号"):
+        found = search(client, query, explain="true")["results"]
+        assert [r["doc_id"] for r in found] == [f"creator:{creator_id}", f"post:{post_id}"], query
+        assert [r["factors"]["name"] for r in found] == [1.5, 1.0], query  # posts are not named
+        assert found[0]["factors"]["freshness"] == 1.5  # a channel does not go stale
 
 
 def test_mini_programs_and_scopes(client: TestClient, indexed: Any) -> None:
@@ -92,7 +108,7 @@ def test_deleted_posts_leave_and_popular_posts_rank_higher(client: TestClient, i
     found = search(client, "橘猫", explain="true")
     assert ids(found)[:2] == [f"post:{first}", f"post:{second}"]
     factors = found["results"][0]["factors"]
-    assert set(factors) == {"bm25", "freshness", "popularity", "social", "type", "live", "exact"}
+    assert set(factors) == {"bm25", "freshness", "popularity", "social", "type", "live", "name"}
     assert factors["popularity"] > found["results"][1]["factors"]["popularity"]
     client.delete(f"/api/channels/posts/{first}", headers=as_user(user))
     indexed()

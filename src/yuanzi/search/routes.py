@@ -28,7 +28,7 @@ def search(
 ) -> dict[str, Any]:
     """搜一搜: everything public containing every word of `q` — as a word, as characters or as pinyin
     (full, joined or initials) — ranked by BM25 × freshness × popularity × friends × type ×
-    live-now × exact name.
+    live-now × name (the query is a name, or starts an account's name).
     `scope`: all, channels, miniprograms or articles; `cursor` continues a page; `explain` adds each
     result's ranking factors. In sandbox mode `X-Yuanzi-User` says who searches: posts their friends
     liked or recommended rank higher."""
