@@ -1,6 +1,7 @@
 """Every component's tables in one metadata, for migrations (never imported by components)."""
 
 from yuanzi.channels import models as channels_models  # noqa: F401 - registers channels tables
+from yuanzi.chats import models as chats_models  # noqa: F401 - registers chats tables
 from yuanzi.core import clock, events  # noqa: F401 - registers core tables
 from yuanzi.core.db import Base
 from yuanzi.identity import models as identity_models  # noqa: F401 - registers identity tables
