@@ -13,6 +13,7 @@ import yuanzi
 from yuanzi import components, sandbox
 from yuanzi.channels import routes as channels_routes
 from yuanzi.channels import service as channels_service
+from yuanzi.chats import routes as chats_routes
 from yuanzi.core import migrate
 from yuanzi.core.clock import Clock, SandboxClock, SystemClock
 from yuanzi.core.db import create_db_engine
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(identity_wx.router)
     app.include_router(pay_wx.router)
     app.include_router(channels_routes.router)
+    app.include_router(chats_routes.router)
     app.include_router(search_routes.router)
     app.include_router(live_routes.router)
     app.include_router(live_commerce_routes.router)

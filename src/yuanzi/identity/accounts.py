@@ -132,6 +132,14 @@ def get_user(*, uow: UnitOfWork, user_id: int) -> UserInfo:
     return user_info(user)
 
 
+def get_users(*, uow: UnitOfWork, user_ids: list[int]) -> dict[int, UserInfo]:
+    """The users among `user_ids` that exist, by id (one query)."""
+    if not user_ids:
+        return {}
+    rows = uow.session.scalars(select(User).where(User.id.in_(set(user_ids))))
+    return {u.id: user_info(u) for u in rows}
+
+
 def find_user_by_nickname(*, uow: UnitOfWork, nickname: str) -> UserInfo | None:
     """The oldest user with exactly `nickname`, if any."""
     user = uow.session.scalar(select(User).where(User.nickname == nickname).order_by(User.id).limit(1))

@@ -136,3 +136,12 @@ def list_friends(user_id: int, uow: UoW) -> dict[str, Any]:
     """The user's friends."""
     identity_service.get_user(uow=uow, user_id=user_id)
     return {"friends": identity_service.friends_of(uow=uow, user_id=user_id)}
+
+
+@router.delete("/users/{user_id}/friends/{friend_id}")
+def remove_friend(user_id: int, friend_id: int, uow: UoW) -> dict[str, Any]:
+    """End a friendship (both ways): their chat refuses new messages."""
+    identity_service.get_user(uow=uow, user_id=user_id)
+    changed = identity_service.remove_friend(uow=uow, user_id=user_id, friend_id=friend_id)
+    uow.commit()
+    return {"friends": identity_service.friends_of(uow=uow, user_id=user_id), "changed": changed}
