@@ -51,14 +51,14 @@ def test_messages_sent_at_once_all_arrive_once_in_order(runtime: Runtime) -> Non
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(send_many, (ana, bo)))
     seen: list[str] = []
-    after = 0
+    since = 0
     while True:  # sync in pages, as a client does
         with runtime.read_uow() as uow:
-            page = chats_service.history(uow=uow, user_id=ana, conversation_id=chat, after=after, limit=7)
+            page = chats_service.history(uow=uow, user_id=ana, conversation_id=chat, since=since, limit=7)
         if not page:
             break
         seen += [m.text for m in page]
-        after = page[-1].message_id
+        since = page[-1].seq
     assert sorted(seen) == sorted(f"{u}-{i}" for u in (ana, bo) for i in range(15))
     for user_id in (ana, bo):  # each sender's messages in the order sent
         mine = [int(t.split("-")[1]) for t in seen if t.startswith(f"{user_id}-")]

@@ -25,7 +25,7 @@ def test_friends_chat_and_each_sees_the_same_conversation(client: TestClient) ->
     assert (first["sender_name"], second["sender_name"]) == ("安娜", "博文")
     assert second["message_id"] > first["message_id"]
     assert texts(client, ana, chat) == texts(client, bo, chat) == ["晚上一起吃火锅吗？", "好啊，七点见"]
-    assert texts(client, ana, chat, after=first["message_id"]) == ["好啊，七点见"]  # sync
+    assert texts(client, ana, chat, since=first["seq"]) == ["好啊，七点见"]  # sync
     assert texts(client, ana, chat, before=second["message_id"]) == ["晚上一起吃火锅吗？"]
     assert texts(client, ana, chat, limit=1) == ["好啊，七点见"]  # the latest
 
@@ -107,6 +107,10 @@ def test_recall_within_two_minutes(client: TestClient) -> None:
     assert recalled.status_code == 200
     assert (recalled.json()["recalled"], recalled.json()["text"]) == (True, "")
     assert texts(client, bo, chat) == [""]
+    synced = client.get(f"/api/chats/{chat}/messages", params={"since": message["seq"]}, headers=as_user(bo))
+    assert [(m["message_id"], m["recalled"]) for m in synced.json()["messages"]] == [
+        (message["message_id"], True)
+    ]
     assert client.get("/api/chats", headers=as_user(bo)).json()["unread"] == 0
     late = send(client, ana, chat, "这条留着")
     client.post("/sandbox/clock/advance", json={"seconds": 121})
@@ -134,7 +138,7 @@ def test_bad_input_is_refused_and_changes_nothing(client: TestClient) -> None:
     assert (nobody.status_code, nobody.json()["code"]) == (404, "user_not_found")
     unsigned = client.get("/api/chats")
     assert (unsigned.status_code, unsigned.json()["code"]) == (401, "sign_in_required")
-    both = client.get(f"/api/chats/{chat}/messages", params={"after": 1, "before": 2}, headers=as_user(ana))
+    both = client.get(f"/api/chats/{chat}/messages", params={"since": 1, "before": 2}, headers=as_user(ana))
     assert both.status_code == 422
     assert texts(client, ana, chat) == []
 

@@ -37,6 +37,7 @@ class MessageInfo:
     text: str
     sent_at: dt.datetime
     recalled: bool
+    seq: int  # the chat's change that last touched it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +53,7 @@ class ConversationInfo:
     last_read_id: int
     unread: int
     created_at: dt.datetime
+    seq: int  # the chat's latest change: sync from here
 
 
 def pair_key(a: int, b: int) -> str:
@@ -182,6 +184,7 @@ def _infos(uow: UnitOfWork, user_id: int, ids: list[int]) -> list[ConversationIn
                 last_read_id=mine.last_read_id,
                 unread=unread.get(cid, 0),
                 created_at=conversation.created_at,
+                seq=conversation.seq,
             )
         )
     return infos
@@ -198,4 +201,5 @@ def message_info(row: Message, users: dict[int, identity_service.UserInfo]) -> M
         text="" if row.recalled_at is not None else row.text,
         sent_at=row.sent_at,
         recalled=row.recalled_at is not None,
+        seq=row.seq,
     )

@@ -76,12 +76,7 @@ def send(
     elif not _CLIENT_MSG_ID.fullmatch(client_msg_id):
         raise InvalidInput("client_msg_id is 1–64 letters, digits and _ . : -", field="client_msg_id")
     member_row(uow, user_id, conversation_id)
-    # Lock the chat first: its messages get their ids in commit order, so a reader syncing by
-    # "ids after the last one I saw" can never skip a message that commits late.
-    conversation = uow.session.scalar(
-        select(Conversation).where(Conversation.id == conversation_id).with_for_update()
-    )
-    assert conversation is not None
+    conversation = _locked(uow, conversation_id)
     retried = _retried(uow, user_id, conversation_id, client_msg_id, clean)
     if retried is not None:
         return retried
@@ -98,6 +93,7 @@ def send(
                 client_msg_id=client_msg_id,
                 text=clean,
                 sent_at=now,
+                seq=conversation.seq + 1,
             )
             uow.session.add(row)
             uow.session.flush()
@@ -105,6 +101,7 @@ def send(
         retried = _retried(uow, user_id, conversation_id, client_msg_id, clean)
         assert retried is not None
         return retried
+    conversation.seq = row.seq
     conversation.last_message_id, conversation.last_message_at = row.id, now
     sender = identity_service.get_user(uow=uow, user_id=user_id)
     uow.publish(
@@ -121,25 +118,37 @@ def send(
     return Sent(message_info(row, {user_id: sender}), created=True)
 
 
+def _locked(uow: UnitOfWork, conversation_id: int) -> Conversation:
+    # Every change to a chat locks its row first, so the chat's seq numbers are given out in
+    # commit order: a reader syncing by "changes after the last seq I saw" never skips one that
+    # commits late.
+    conversation = uow.session.scalar(
+        select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+    )
+    assert conversation is not None
+    return conversation
+
+
 def history(
     *,
     uow: UnitOfWork,
     user_id: int,
     conversation_id: int,
-    after: int | None = None,
+    since: int | None = None,
     before: int | None = None,
     limit: int = 50,
 ) -> list[MessageInfo]:
-    """Messages oldest first: with `after`, those after that id (sync); otherwise the latest
-    `limit`, or the latest before `before` (scrolling back)."""
+    """Messages. With `since` (a seq): the chat's changes after it, in seq order — new messages
+    and messages recalled since (sync). Otherwise the latest `limit` messages, or the latest
+    before the message id `before` (scrolling back), oldest first."""
     if not 1 <= limit <= PAGE_MAX:
         raise InvalidInput(f"limit must be 1–{PAGE_MAX}", field="limit")
-    if after is not None and before is not None:
-        raise InvalidInput("give after or before, not both", field="after")
+    if since is not None and before is not None:
+        raise InvalidInput("give since or before, not both", field="since")
     member_row(uow, user_id, conversation_id)
     query = select(Message).where(Message.conversation_id == conversation_id)
-    if after is not None:
-        rows = list(uow.session.scalars(query.where(Message.id > after).order_by(Message.id).limit(limit)))
+    if since is not None:
+        rows = list(uow.session.scalars(query.where(Message.seq > since).order_by(Message.seq).limit(limit)))
     else:
         if before is not None:
             query = query.where(Message.id < before)
@@ -171,7 +180,9 @@ def recall(*, uow: UnitOfWork, user_id: int, message_id: int) -> MessageInfo:
             raise Problem(
                 409, "recall_window_passed", "a message can be recalled within 2 minutes of sending"
             )
-        row.recalled_at = uow.now()
+        conversation = _locked(uow, row.conversation_id)
+        conversation.seq += 1
+        row.seq, row.recalled_at = conversation.seq, uow.now()
         uow.publish(MessageRecalled(message_id=row.id, conversation_id=row.conversation_id))
     return message_info(row, identity_service.get_users(uow=uow, user_ids=[user_id]))
 

@@ -12,7 +12,8 @@ from yuanzi.core.db import Base, BigIntPK, UTCDateTime
 
 class Conversation(Base):
     """A chat. A direct chat is between two friends, at most one per pair (`pair` is
-    "<lower id>:<higher id>"); its members are rows of `chat_members`."""
+    "<lower id>:<higher id>"); its members are rows of `chat_members`. `seq` counts the chat's
+    changes (a message sent, a message recalled): clients sync by it."""
 
     __tablename__ = "chat_conversations"
 
@@ -22,6 +23,7 @@ class Conversation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     last_message_id: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
     last_message_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    seq: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
 
 
 class Member(Base):
@@ -41,7 +43,8 @@ class Member(Base):
 
 class Message(Base):
     """A message. `client_msg_id` is the sender's own id for it: sending again with the same one
-    (a retry after a lost answer) returns the message instead of sending it twice."""
+    (a retry after a lost answer) returns the message instead of sending it twice. `seq` is the
+    chat's change that last touched it (sent, or later recalled)."""
 
     __tablename__ = "chat_messages"
 
@@ -54,8 +57,10 @@ class Message(Base):
     text: Mapped[str] = mapped_column(Text, nullable=False)
     sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     recalled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    seq: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
     __table_args__ = (
         UniqueConstraint("sender_id", "client_msg_id", name="uq_chat_messages_client_msg"),
         Index("ix_chat_messages_conversation", "conversation_id", "id"),
+        Index("ix_chat_messages_seq", "conversation_id", "seq"),
     )

@@ -23,6 +23,7 @@ def message_json(message: conversations.MessageInfo) -> dict[str, Any]:
         "text": message.text,
         "sent_at": message.sent_at.isoformat(),
         "recalled": message.recalled,
+        "seq": message.seq,
     }
 
 
@@ -36,6 +37,7 @@ def conversation_json(chat: conversations.ConversationInfo) -> dict[str, Any]:
         "last_read_id": chat.last_read_id,
         "unread": chat.unread,
         "created_at": chat.created_at.isoformat(),
+        "seq": chat.seq,
     }
 
 
@@ -86,15 +88,16 @@ def list_messages(
     conversation_id: int,
     user: User,
     uow: ReadUoW,
-    after: int | None = None,
+    since: int | None = None,
     before: int | None = None,
     limit: int = 50,
 ) -> dict[str, Any]:
-    """Messages oldest first. `after=<message_id>` syncs: what came after the last one you have
-    (poll with it; ids only grow within a chat); without it the latest `limit`, or those before
-    `before` to scroll back."""
+    """Messages. `since=<seq>` syncs: the chat's changes after the highest `seq` you have — new
+    messages, and messages recalled since (`recalled: true`, no text) — in seq order; poll with
+    it. Without it: the latest `limit` messages, or those before the message id `before` to
+    scroll back, oldest first."""
     found = messages.history(
-        uow=uow, user_id=user, conversation_id=conversation_id, after=after, before=before, limit=limit
+        uow=uow, user_id=user, conversation_id=conversation_id, since=since, before=before, limit=limit
     )
     return {"messages": [message_json(m) for m in found]}
 

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("created_at", yuanzi.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_message_id", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("last_message_at", yuanzi.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("seq", sa.BigInteger(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_conversations")),
         sa.UniqueConstraint("pair", name=op.f("uq_chat_conversations_pair")),
     )
@@ -59,6 +60,7 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("sent_at", yuanzi.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("recalled_at", yuanzi.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
             ["chat_conversations.id"],
@@ -69,10 +71,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("chat_messages", schema=None) as batch_op:
         batch_op.create_index("ix_chat_messages_conversation", ["conversation_id", "id"], unique=False)
+        batch_op.create_index("ix_chat_messages_seq", ["conversation_id", "seq"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("chat_messages", schema=None) as batch_op:
+        batch_op.drop_index("ix_chat_messages_seq")
         batch_op.drop_index("ix_chat_messages_conversation")
 
     op.drop_table("chat_messages")
