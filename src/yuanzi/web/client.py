@@ -1,4 +1,5 @@
-"""The phone: a mobile web client with the Chats, Discover and Me tabs, and sandbox sign-in."""
+"""The phone: a mobile web client with the Chats, Discover and Me tabs, and sandbox sign-in
+(a chat's own screens are in chats.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
+from yuanzi.chats import service as chats_service
 from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
@@ -41,6 +43,15 @@ def mini_programs(uow: UnitOfWork) -> list[identity_service.AppInfo]:
     return identity_service.list_apps(uow=uow, type=identity_service.AppType.MINIPROGRAM, limit=APPS_SHOWN)
 
 
+def chat_list(uow: UnitOfWork, user: identity_service.UserInfo) -> dict[str, Any]:
+    """The Chats tab's context: the user's chats, and friends they have no chat with yet."""
+    chats = chats_service.list_conversations(uow=uow, user_id=user.user_id)
+    talking = {c.other.user_id for c in chats}
+    friend_ids = [f for f in identity_service.friends_of(uow=uow, user_id=user.user_id) if f not in talking]
+    users = identity_service.get_users(uow=uow, user_ids=friend_ids)
+    return {"chats": chats, "friends": [users[f] for f in friend_ids if f in users], "error": None}
+
+
 def _signed_out(request: Request, uow: UnitOfWork, **context: Any) -> HTMLResponse:
     status = context.pop("status_code", 200)
     if not settings(request).is_sandbox:
@@ -66,7 +77,7 @@ def chats(request: Request) -> HTMLResponse:
         user = current_user(request, uow)
         if user is None:
             return _signed_out(request, uow)
-        return page(request, "client/chats.html", {"tab": "chats", "user": user})
+        return page(request, "client/chats.html", {"tab": "chats", "user": user, **chat_list(uow, user)})
 
 
 @router.get("/discover", response_class=HTMLResponse, response_model=None)

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from yuanzi.web import (
     assets,
     channels,
+    chats,
     client,
     collect,
     console,
@@ -21,6 +22,7 @@ from yuanzi.web import (
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
 router.include_router(client.router)
+router.include_router(chats.router)
 router.include_router(console.router)
 router.include_router(merchant_console.router)
 router.include_router(wallet.router)

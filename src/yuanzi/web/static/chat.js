@@ -1,0 +1,117 @@
+/* A chat (/chats/{id}): send with one client_msg_id per message (a retry is not sent twice),
+   poll the chat's changes every two seconds (new messages and recalls, by seq), mark what is
+   shown as read, and recall your own message within two minutes. */
+(function () {
+  "use strict";
+  var RECALL_MS = 120000, POLL_MS = 2000;
+
+  function start() {
+    var section = document.querySelector("[data-chat]");
+    if (!section || section.hasAttribute("data-started")) return;
+    section.setAttribute("data-started", "");
+    var chatId = section.getAttribute("data-chat");
+    var seq = Number(section.getAttribute("data-seq")) || 0;
+    var log = section.querySelector("#chat-log");
+    var errorBox = section.querySelector("#chat-error");
+    var token = document.querySelector('meta[name="yuanzi-csrf"]');
+    var lastRead = 0;
+
+    var post = function (url, body) {
+      return fetch(url, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": token ? token.content : "" },
+        body: JSON.stringify(body)
+      }).then(function (response) {
+        return response.json().then(function (answer) {
+          if (!response.ok) throw new Error(answer.error || "failed");
+          errorBox.hidden = true;
+          return answer;
+        });
+      }).catch(function (error) {
+        errorBox.textContent = error.message;
+        errorBox.hidden = false;
+        throw error;
+      });
+    };
+    var recallButton = function (messageId) {
+      var button = document.createElement("button");
+      button.className = "recall";
+      button.type = "button";
+      button.setAttribute("data-recall", messageId);
+      button.setAttribute("aria-label", "Recall this message");
+      button.textContent = "撤回";
+      setTimeout(function () { button.remove(); }, RECALL_MS);
+      return button;
+    };
+    // One message on the page, added or replaced in place (a recall replaces it with a notice).
+    var show = function (m) {
+      var item = log.querySelector("#m" + m.message_id);
+      var fresh = !item;
+      if (fresh) { item = document.createElement("li"); item.id = "m" + m.message_id; }
+      item.setAttribute("data-message", m.message_id);
+      item.title = m.sent_at;
+      item.textContent = "";
+      if (m.recalled) {
+        item.className = "notice";
+        item.textContent = (m.mine ? "你" : m.sender_name) + "撤回了一条消息 recalled a message";
+      } else {
+        item.className = m.mine ? "bubble mine" : "bubble theirs";
+        var text = document.createElement("span");
+        text.className = "text";
+        text.textContent = m.text;
+        item.appendChild(text);
+        if (m.mine && fresh) item.appendChild(recallButton(m.message_id));
+      }
+      if (fresh) { log.appendChild(item); log.scrollTop = log.scrollHeight; window.scrollTo(0, document.body.scrollHeight); }
+    };
+    var markRead = function () {
+      var items = log.querySelectorAll("[data-message]");
+      if (!items.length) return;
+      var last = Number(items[items.length - 1].getAttribute("data-message"));
+      if (last <= lastRead) return;
+      lastRead = last;
+      post("/chats/" + chatId + "/read", { message_id: last }).catch(function () {});
+    };
+    var poll = function () {
+      fetch("/chats/" + chatId + "/changes?since=" + seq, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { messages: [] }; })
+        .then(function (answer) {
+          answer.messages.forEach(function (m) { show(m); seq = Math.max(seq, m.seq); });
+          markRead();
+        })
+        .catch(function () {})
+        .then(function () { if (section.isConnected) setTimeout(poll, POLL_MS); });
+    };
+    var newId = function () {
+      var id = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
+      return id.replace(/[^A-Za-z0-9_-]/g, "");
+    };
+
+    var form = section.querySelector("#chat-send");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var input = form.querySelector("input[name=text]");
+      if (!input.value.trim()) return;
+      // The id stays with this text until it is sent: pressing send again retries, never duplicates.
+      if (form.getAttribute("data-text") !== input.value) {
+        form.setAttribute("data-text", input.value);
+        form.setAttribute("data-id", newId());
+      }
+      post("/chats/" + chatId + "/messages", { text: input.value, client_msg_id: form.getAttribute("data-id") })
+        .then(function (m) { show(m); input.value = ""; form.removeAttribute("data-text"); markRead(); })
+        .catch(function () {});
+    });
+    log.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-recall]");
+      if (!button) return;
+      post("/chats/messages/" + button.getAttribute("data-recall") + "/recall", {}).then(show).catch(function () {});
+    });
+    markRead();
+    setTimeout(poll, POLL_MS);
+  }
+
+  // Loaded by a full page or swapped in by htmx (boosted links): start either way, once.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+  document.addEventListener("htmx:afterSwap", start);
+})();
