@@ -47,6 +47,8 @@
     var show = function (m) {
       var item = log.querySelector("#m" + m.message_id);
       var fresh = !item;
+      // Shown already (the send's answer and the poll both bring it): only a recall changes it.
+      if (!fresh && (!m.recalled || item.className === "notice")) return m;
       if (fresh) { item = document.createElement("li"); item.id = "m" + m.message_id; }
       item.setAttribute("data-message", m.message_id);
       item.title = m.sent_at;
@@ -63,6 +65,7 @@
         if (m.mine && fresh) item.appendChild(recallButton(m.message_id));
       }
       if (fresh) { log.appendChild(item); log.scrollTop = log.scrollHeight; window.scrollTo(0, document.body.scrollHeight); }
+      return m;
     };
     var markRead = function () {
       var items = log.querySelectorAll("[data-message]");
