@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from yuanzi import demo_channels, demo_live
+from yuanzi import demo_channels, demo_chats, demo_live
 from yuanzi.channels import service as channels_service
 from yuanzi.core.runtime import Runtime
 from yuanzi.core.uow import UnitOfWork
@@ -60,11 +60,11 @@ def seed(runtime: Runtime, data_dir: Path) -> dict[str, Any]:
             credentials["apps"][name] = {"appid": new.app.appid, "secret": new.secret, "type": app_type}
             created += 1
         created += _seed_pay(uow, users, credentials)
-        created += demo_channels.seed(
-            uow, channels_service.media_dir(data_dir), {u["nickname"]: u["user_id"] for u in users}
-        )
+        by_name = {u["nickname"]: u["user_id"] for u in users}
+        created += demo_channels.seed(uow, channels_service.media_dir(data_dir), by_name)
+        created += demo_chats.seed(uow, by_name)
         uow.commit()
-    created += demo_live.seed(runtime, data_dir, {u["nickname"]: u["user_id"] for u in users})
+    created += demo_live.seed(runtime, data_dir, by_name)
     data_dir.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))
     credentials_file.chmod(0o600)
