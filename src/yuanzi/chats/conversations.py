@@ -78,7 +78,7 @@ def member_ids(uow: UnitOfWork, conversation_id: int) -> list[int]:
 
 
 def require_friends(uow: UnitOfWork, user_id: int, other_id: int) -> None:
-    if other_id not in identity_service.friends_of(uow=uow, user_id=user_id):
+    if not identity_service.are_friends(uow=uow, user_id=user_id, friend_id=other_id):
         raise NotFriends(other_id)
 
 

@@ -75,12 +75,13 @@ def send(
         client_msg_id = secrets.token_hex(16)
     elif not _CLIENT_MSG_ID.fullmatch(client_msg_id):
         raise InvalidInput("client_msg_id is 1–64 letters, digits and _ . : -", field="client_msg_id")
-    member_row(uow, user_id, conversation_id)
     conversation = _locked(uow, conversation_id)
+    members = member_ids(uow, conversation_id)
+    if user_id not in members:
+        raise NotFound("conversation", conversation_id)
     retried = _retried(uow, user_id, conversation_id, client_msg_id, clean)
     if retried is not None:
         return retried
-    members = member_ids(uow, conversation_id)
     if conversation.kind == DIRECT:
         # Deleted by the friend: WeChat refuses the message (消息已发出，但被对方拒收了).
         require_friends(uow, user_id, next(m for m in members if m != user_id))
@@ -125,7 +126,8 @@ def _locked(uow: UnitOfWork, conversation_id: int) -> Conversation:
     conversation = uow.session.scalar(
         select(Conversation).where(Conversation.id == conversation_id).with_for_update()
     )
-    assert conversation is not None
+    if conversation is None:
+        raise NotFound("conversation", conversation_id)
     return conversation
 
 

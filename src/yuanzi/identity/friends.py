@@ -45,6 +45,11 @@ def remove_friend(*, uow: UnitOfWork, user_id: int, friend_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def are_friends(*, uow: UnitOfWork, user_id: int, friend_id: int) -> bool:
+    """Whether two users are friends (one primary-key lookup)."""
+    return uow.session.get(Friendship, (user_id, friend_id)) is not None
+
+
 def friends_of(*, uow: UnitOfWork, user_id: int) -> list[int]:
     """The user ids of the user's friends, oldest friendship first."""
     return list(

@@ -27,7 +27,7 @@ from yuanzi.identity.accounts import (
     set_app_profile,
     user_for_openid,
 )
-from yuanzi.identity.friends import add_friend, friends_of, remove_friend
+from yuanzi.identity.friends import add_friend, are_friends, friends_of, remove_friend
 from yuanzi.identity.login import LOGIN_CODE_TTL, Session, code_to_session, issue_login_code
 from yuanzi.identity.tokens import (
     TOKEN_TTL,
@@ -47,6 +47,7 @@ __all__ = [
     "TokenGrant",
     "UserInfo",
     "add_friend",
+    "are_friends",
     "authenticate_access_token",
     "authenticate_app",
     "code_to_session",
