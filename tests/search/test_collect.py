@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.channels.test_feeds import as_user, channel
-from tests.identity.helpers import make_app
+from tests.chats.helpers import friends, open_chat, send
+from tests.identity.helpers import make_app, make_user
 from tests.live.helpers import list_product, shop
 from tests.search.helpers import text_post
 from yuanzi.core.runtime import Runtime
@@ -57,3 +58,28 @@ def test_collect_finds_the_shelves_of_rooms_live_now(
         pass
     found = client.get("/api/search", params={"q": "龙井"}).json()["results"]
     assert [r["doc_id"] for r in found] == [f"product:{product_id}"]
+
+
+def test_collect_finds_chat_messages_for_their_members_only(
+    client: TestClient, app_runtime: Runtime, settings: Settings
+) -> None:
+    ana, bo = friends(client, "安娜", "博文")
+    stranger = make_user(client, "路人")
+    chat = open_chat(client, ana, bo)
+    kept = send(client, ana, chat, "周末去爬香山")["message_id"]
+    recalled = send(client, bo, chat, "香山门票发错了")["message_id"]
+    assert client.post(f"/api/chats/messages/{recalled}/recall", headers=as_user(bo)).status_code == 200
+    app_runtime.drain_events()
+    assert search_service.collect(app_runtime.plain_uow) == 1  # the message not recalled
+    index = search_service.open_index(settings)
+    while index.sync(app_runtime.plain_uow):
+        pass
+
+    def found(user: int | None, scope: str) -> list[str]:
+        headers = as_user(user) if user is not None else {}
+        response = client.get("/api/search", params={"q": "香山", "scope": scope}, headers=headers)
+        return [r["doc_id"] for r in response.json()["results"]]
+
+    assert found(ana, "chats") == found(bo, "chats") == [f"message:{kept}"]
+    assert found(stranger, "chats") == []
+    assert found(ana, "all") == found(None, "all") == []

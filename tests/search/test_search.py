@@ -150,7 +150,7 @@ def test_pages_follow_the_cursor(client: TestClient, indexed: Any) -> None:
         ({"q": ""}, "q"),
         ({"q": "   "}, "q"),
         ({"q": "长" * 101}, "q"),
-        ({"q": "咖啡", "scope": "chats"}, "scope"),
+        ({"q": "咖啡", "scope": "wecom"}, "scope"),
         ({"q": "咖啡", "cursor": "abc"}, "cursor"),
         ({"q": "咖啡", "limit": 0}, "limit"),
     ],

@@ -1,4 +1,5 @@
-"""The phone's search page: grouped, highlighted results, suggestions, scopes, escaping."""
+"""The phone's search page: grouped, highlighted results, suggestions, scopes (your own chats
+too), escaping."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.channels.test_feeds import channel
-from tests.search.helpers import text_post
+from tests.identity.helpers import make_user
+from tests.search.helpers import message, publish, text_post
 from tests.web.helpers import sign_up
 from yuanzi.core.runtime import Runtime
 from yuanzi.search import service as search_service
@@ -43,6 +45,29 @@ def test_suggestions_and_bad_input(client: TestClient, indexed: Any) -> None:
     assert "Search posts, channels" in client.get("/search").text
     client.cookies.clear()
     assert client.get("/search", params={"q": "x"}, follow_redirects=False).status_code == 303
+
+
+def test_the_chats_scope_finds_my_messages_without_suggestions(
+    client: TestClient, indexed: Any, app_runtime: Runtime
+) -> None:
+    me = sign_up(client, "安娜")
+    friend, stranger = make_user(client, "博文"), make_user(client, "路人")
+    publish(app_runtime, message(1, [me, friend], "周末去爬香山"), message(2, [friend, stranger], "香山红叶"))
+    indexed()
+    page = client.get("/search", params={"q": "香山", "scope": "chats"}).text
+    assert 'id="results-message"' in page
+    assert "聊天记录 Chat history" in page
+    assert 'href="/chats/7#m1"' in page
+    assert "<em>香山</em>" in page
+    assert 'data-doc-id="message:2"' not in page  # not my chat
+    assert 'placeholder="搜索聊天记录' in page
+    assert 'hx-get="/search/suggest"' not in page  # no suggestions from public text here
+    assert 'href="/" class="tab active" aria-current="page"' in page  # the Chats tab
+    assert 'href="/search?q=%E9%A6%99%E5%B1%B1&scope=all"' in page  # the same tab strip
+    everywhere = client.get("/search", params={"q": "香山"}).text
+    assert 'id="results-message"' not in everywhere
+    assert 'id="no-results"' in everywhere
+    assert 'id="chats-hint"' in client.get("/search", params={"scope": "chats"}).text
 
 
 def test_an_imported_article_opens_from_its_result(client: TestClient, app_runtime: Runtime) -> None:

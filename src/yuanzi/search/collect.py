@@ -1,7 +1,7 @@
 """Re-collect what is searchable from the components themselves — channels, posts, mini programs,
-merchants, rooms live now — with `yuanzi search rebuild --collect`: for a database whose events
-were delivered before Search subscribed, or to repair the documents table. Uses only the
-components' service interfaces."""
+merchants, rooms live now, chat messages (private to their members) — with
+`yuanzi search rebuild --collect`: for a database whose events were delivered before Search
+subscribed, or to repair the documents table. Uses only the components' service interfaces."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from yuanzi.channels import service as channels_service
+from yuanzi.chats import service as chats_service
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.identity import service as identity_service
 from yuanzi.live import service as live_service
@@ -22,6 +23,7 @@ from yuanzi.search.subscribers import (
     app_doc,
     creator_doc,
     merchant_doc,
+    message_doc,
     post_doc,
     product_doc,
     room_doc,
@@ -77,13 +79,21 @@ def _products(uow: UnitOfWork) -> Iterator[Doc]:
             yield product_doc(p.product_id, room.room_id, p.title, p.price, room.creator_name, sales=p.sales)
 
 
+def _messages(uow: UnitOfWork) -> Iterator[Doc]:
+    """Chat messages not recalled, each readable by its conversation's members only."""
+    after = 0
+    while page := chats_service.searchable_messages(uow=uow, after_id=after, limit=PAGE):
+        yield from (message_doc(m) for m in page)
+        after = page[-1].message_id
+
+
 def collect(uow_factory: UnitOfWorkFactory, progress: Callable[[int], Any] | None = None) -> int:
     """Write every searchable thing the components hold as a document, replacing what is there
     (popularity from the components' own counts); returns how many. Friends' interactions (the
     social signal) come only from events."""
     count = 0
     with uow_factory() as uow:
-        for source in (_creators, _posts, _apps, _merchants, _live_rooms, _products):
+        for source in (_creators, _posts, _apps, _merchants, _live_rooms, _products, _messages):
             for doc in source(uow):
                 documents.upsert(uow, doc)
                 count += 1

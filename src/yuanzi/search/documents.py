@@ -11,7 +11,11 @@ from yuanzi.core.errors import InvalidInput
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.search.models import SearchChange, SearchDocument, SearchInteraction
 
-KINDS = ("post", "creator", "miniprogram", "article", "live", "merchant", "product", "service")
+KINDS = ("post", "creator", "miniprogram", "article", "live", "merchant", "product", "service", "message")
+# Kinds only their readers may find: never written without readers, which would make them public.
+PRIVATE_KINDS = frozenset({"message"})
+# The reader token of documents everyone may find; a private document's tokens are user ids.
+PUBLIC = "public"
 TITLE_MAX, BODY_MAX = 256, 20_000
 
 
@@ -29,6 +33,7 @@ class Doc:
     created_at: dt.datetime | None = None
     popularity: float = 0.0
     live: bool = False
+    readers: tuple[int, ...] = ()  # who may find it; () is everyone
 
     @property
     def doc_id(self) -> str:
@@ -39,6 +44,8 @@ def upsert(uow: UnitOfWork, doc: Doc) -> None:
     """Add or replace a document (by kind and key)."""
     if doc.kind not in KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
+    if doc.kind in PRIVATE_KINDS and not doc.readers:
+        raise InvalidInput(f"a {doc.kind} is private: name its readers", field="readers")
     now = uow.now()
     row = uow.session.get(SearchDocument, doc.doc_id)
     values = {
@@ -50,6 +57,7 @@ def upsert(uow: UnitOfWork, doc: Doc) -> None:
         "url": doc.url[:512],
         "popularity": doc.popularity,
         "live": doc.live,
+        "readers": " ".join(str(r) for r in sorted(set(doc.readers))),
         "updated_at": now,
     }
     if row is None:
@@ -100,6 +108,17 @@ def friends_interacted(uow: UnitOfWork, doc_ids: list[str], friends: list[int]) 
 def set_live(uow: UnitOfWork, doc_id: str, live: bool) -> None:
     """A live room started or ended."""
     uow.session.execute(update(SearchDocument).where(SearchDocument.doc_id == doc_id).values(live=live))
+
+
+def reader_tokens(row: SearchDocument) -> list[str]:
+    """Who may find the document, as the indexes hold it: `public`, or its readers' ids."""
+    return row.readers.split() or [PUBLIC]
+
+
+def reader_token(user_id: int | None) -> str:
+    """The token a search requires: the user's id to search their own private documents, or
+    `public` for everything everyone may find."""
+    return PUBLIC if user_id is None else str(user_id)
 
 
 def get(uow: UnitOfWork, doc_ids: list[str]) -> dict[str, SearchDocument]:

@@ -4,11 +4,17 @@ pinyin, kept in step with the `search_documents` table by applying its change lo
 Tantivy has no Chinese tokenizer and takes no Python callbacks, so text is segmented here
 (`text.py`) and indexed as space-separated tokens with the whitespace tokenizer. Only ids and
 scores come back from Tantivy; the rows themselves are read from the database.
+
+Private documents (a chat's messages) are in the same index: the `readers` field holds `public`
+for everyone's documents and the readers' user ids for private ones, and every query requires
+one of them — so the index itself returns only what the searcher may see, and other people's
+messages never crowd the searcher's own out of the candidates.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import threading
 from collections.abc import Callable
@@ -20,7 +26,8 @@ from sqlalchemy import func, select
 
 from yuanzi.core.errors import Problem
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
-from yuanzi.search import text
+from yuanzi.search import documents, text
+from yuanzi.search.documents import PUBLIC
 from yuanzi.search.models import SearchChange, SearchDocument
 
 # How much a match in each field counts (BM25 × boost).
@@ -30,13 +37,24 @@ COMPLETIONS = 20  # the commonest indexed words continuing what was typed
 WRITER_HEAP = 50_000_000
 
 
+# Every field and its tokenizer: an index on disk with other fields was built by an older yuanzi.
+FIELDS = {"doc_id": "raw", "kind": "raw"} | dict.fromkeys([*FIELD_BOOSTS, "readers"], "whitespace")
+
+
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("doc_id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("kind", stored=False, tokenizer_name="raw")
-    for name in FIELD_BOOSTS:
-        builder.add_text_field(name, stored=False, tokenizer_name="whitespace")
+    for name, tokenizer in FIELDS.items():
+        builder.add_text_field(name, stored=name == "doc_id", tokenizer_name=tokenizer)
     return builder.build()
+
+
+def _fields_on_disk(path: Path) -> dict[str, str]:
+    """The fields and tokenizers of the index at `path`, from Tantivy's meta.json."""
+    try:
+        meta = json.loads((path / "meta.json").read_text())
+        return {f["name"]: f["options"]["indexing"]["tokenizer"] for f in meta["schema"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 class IndexBusy(Problem):
@@ -68,6 +86,7 @@ def tokens(row: SearchDocument) -> dict[str, str]:
         "body": " ".join(text.words_for_index(row.body)),
         "grams": " ".join(text.grams(f"{row.title} {row.body} {row.tags} {row.author}")),
         "pinyin": " ".join(text.pinyin_tokens(words)),
+        "readers": " ".join(documents.reader_tokens(row)),
     }
 
 
@@ -89,7 +108,12 @@ class TantivyIndex:
     def _open(self) -> tantivy.Index:
         self.path.mkdir(parents=True, exist_ok=True)
         if tantivy.Index.exists(str(self.path)):
-            return tantivy.Index.open(str(self.path))
+            if _fields_on_disk(self.path) == FIELDS:
+                return tantivy.Index.open(str(self.path))
+            # Built by an older yuanzi with other fields (before `readers`): its queries would
+            # fail. Start empty and apply the whole change log again; every document is in it.
+            shutil.rmtree(self.path)
+            self.path.mkdir(parents=True)
         return tantivy.Index(self.schema, path=str(self.path))
 
     @property
@@ -196,16 +220,19 @@ class TantivyIndex:
             shutil.rmtree(old, ignore_errors=True)
         return done
 
-    def search(self, uow: UnitOfWork, words: list[str], kinds: list[str] | None, limit: int) -> list[Hit]:
-        """Documents containing every query word — as a word, as character grams, or as pinyin —
-        best BM25 first."""
+    def search(
+        self, uow: UnitOfWork, words: list[str], kinds: list[str] | None, limit: int, reader: str = PUBLIC
+    ) -> list[Hit]:
+        """Documents `reader` may find (`public`, or a user's id for their private ones) containing
+        every query word — as a word, as character grams, or as pinyin — best BM25 first."""
         if not words:
             return []
-        return _hits(self.searcher(), self.query(words, kinds), limit)
+        return _hits(self.searcher(), self.query(words, kinds, reader), limit)
 
-    def query(self, words: list[str], kinds: list[str] | None = None) -> tantivy.Query:
+    def query(self, words: list[str], kinds: list[str] | None = None, reader: str = PUBLIC) -> tantivy.Query:
         """The Tantivy query `search` runs (benchmarks time Tantivy alone with it)."""
         must = [(tantivy.Occur.Must, self._word_query(w)) for w in words]
+        must.append((tantivy.Occur.Must, self._readers_query(reader)))
         if kinds:
             kind_query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "kind", k)) for k in kinds]
@@ -216,6 +243,10 @@ class TantivyIndex:
     def searcher(self) -> tantivy.Searcher:
         """A searcher over the index as last committed."""
         return self._index.searcher()
+
+    def _readers_query(self, reader: str) -> tantivy.Query:
+        # Scores nothing: whether a document may be seen must not change how well it matches.
+        return tantivy.Query.const_score_query(tantivy.Query.term_query(self.schema, "readers", reader), 0.0)
 
     def _word_query(self, word: str) -> tantivy.Query:
         def term(field: str, value: str) -> tantivy.Query:
@@ -233,8 +264,8 @@ class TantivyIndex:
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in options])
 
     def prefix_search(self, uow: UnitOfWork, whole: list[str], prefix: str, limit: int) -> list[Hit]:
-        """Documents with every word of `whole` and a title word (or pinyin) starting with `prefix`:
-        one query over the index's most common completions of `prefix`."""
+        """Public documents with every word of `whole` and a title word (or pinyin) starting with
+        `prefix`: one query over the index's most common completions of `prefix`."""
         field = "pinyin" if text.is_latin(prefix) else "title"
         if len(prefix) < 2:  # a one-character prefix continues into too many words to walk them
             return self.search(uow, [*whole, prefix], None, limit)
@@ -246,4 +277,7 @@ class TantivyIndex:
             [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, c)) for c in completions]
         )
         head = [(tantivy.Occur.Must, self.query(whole))] if whole else []
-        return _hits(searcher, tantivy.Query.boolean_query([*head, (tantivy.Occur.Must, last)]), limit)
+        public = (tantivy.Occur.Must, self._readers_query(PUBLIC))
+        return _hits(
+            searcher, tantivy.Query.boolean_query([*head, public, (tantivy.Occur.Must, last)]), limit
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Boolean, Float, Index, String, Text
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuanzi.core.db import Base, BigIntPK, UTCDateTime
@@ -28,6 +28,8 @@ class SearchDocument(Base):
     popularity: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     live: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    # Who may find it: "" for everyone, else the user ids (space separated) — a chat's members.
+    readers: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
 
     __table_args__ = (Index("ix_search_documents_kind", "kind"),)
 
@@ -44,17 +46,20 @@ class SearchChange(Base):
 
 
 class SearchTerms(Base):
-    """The PostgreSQL backend's index: each document's tokens as a weighted tsvector (GIN-indexed).
-    Unused on SQLite (where the column is plain text and has no index)."""
+    """The PostgreSQL backend's index: each document's tokens as a weighted tsvector and its reader
+    tokens (`public`, or the ids of the users who may find it), both GIN-indexed so a query
+    filters by reader inside the index. Unused on SQLite (plain text columns, no indexes)."""
 
     __tablename__ = "search_terms"
 
     doc_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     tsv: Mapped[str] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=False)
+    readers: Mapped[list[str]] = mapped_column(ARRAY(Text()).with_variant(Text(), "sqlite"), nullable=False)
 
     __table_args__ = (
         Index("ix_search_terms_tsv", "tsv", postgresql_using="gin").ddl_if(dialect="postgresql"),
+        Index("ix_search_terms_readers", "readers", postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
 

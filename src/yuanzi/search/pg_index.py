@@ -5,6 +5,10 @@ PostgreSQL's parsers treat a Chinese sentence as one token, and zhparser / pg_ji
 available here, so text is segmented in Python and the vector is written lexeme by lexeme
 (`'视频号':1A 'sph':2B …`), with no parser in between; queries are built the same way. Weights:
 A title, B tags / author / pinyin, C body, D character grams; ranked by `ts_rank`.
+
+Who may find a document is the `readers` array (GIN-indexed): `{public}`, or its readers' user
+ids, the same tokens as Tantivy's `readers` field. Every query requires the searcher's token in
+its WHERE clause, so the LIMIT counts only documents the searcher may see.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.search import text as search_text
+from yuanzi.search.documents import PUBLIC
 from yuanzi.search.index import BATCH, Hit, tokens
 from yuanzi.search.models import SearchChange, SearchDocument, SearchIndexState, SearchTerms
 
@@ -93,13 +98,23 @@ class PostgresIndex:
 
     def _replace(self, uow: UnitOfWork, doc_ids: list[str]) -> int:
         uow.session.execute(delete(SearchTerms).where(SearchTerms.doc_id.in_(doc_ids)))
-        rows = [
-            {"doc_id": row.doc_id, "kind": row.kind, "tsv": vector(tokens(row))}
-            for row in uow.session.scalars(select(SearchDocument).where(SearchDocument.doc_id.in_(doc_ids)))
-        ]
+        rows = []
+        for row in uow.session.scalars(select(SearchDocument).where(SearchDocument.doc_id.in_(doc_ids))):
+            fields = tokens(row)
+            rows.append(
+                {
+                    "doc_id": row.doc_id,
+                    "kind": row.kind,
+                    "tsv": vector(fields),
+                    "readers": fields["readers"].split(),
+                }
+            )
         if rows:
             statement = insert(SearchTerms).values(
-                doc_id=bindparam("doc_id"), kind=bindparam("kind"), tsv=func.cast(bindparam("tsv"), TSVECTOR)
+                doc_id=bindparam("doc_id"),
+                kind=bindparam("kind"),
+                tsv=func.cast(bindparam("tsv"), TSVECTOR),
+                readers=bindparam("readers"),
             )
             uow.session.execute(statement, rows)
         return len(rows)
@@ -109,22 +124,31 @@ class PostgresIndex:
         count = uow.session.scalar(select(func.count()).where(SearchChange.id > self.applied(uow)))
         return int(count or 0)
 
-    def search(self, uow: UnitOfWork, words: list[str], kinds: list[str] | None, limit: int) -> list[Hit]:
-        """Documents containing every query word, best `ts_rank` first."""
+    def search(
+        self, uow: UnitOfWork, words: list[str], kinds: list[str] | None, limit: int, reader: str = PUBLIC
+    ) -> list[Hit]:
+        """Documents `reader` may find (`public`, or a user's id for their private ones) containing
+        every query word, best `ts_rank` first."""
         if not words:
             return []
-        return self._ranked(uow, query(words), kinds, limit)
+        return self._ranked(uow, query(words), kinds, limit, reader)
 
     def prefix_search(self, uow: UnitOfWork, whole: list[str], prefix: str, limit: int) -> list[Hit]:
-        """Documents with every word of `whole` and a title word (or pinyin) starting with `prefix`."""
+        """Public documents with every word of `whole` and a title word (or pinyin) starting with
+        `prefix`."""
         last = f"{_lexeme(prefix)}:*{'B' if search_text.is_latin(prefix) else 'A'}"
         head = query(whole)
-        return self._ranked(uow, f"{head} & {last}" if head else last, None, limit)
+        return self._ranked(uow, f"{head} & {last}" if head else last, None, limit, PUBLIC)
 
-    def _ranked(self, uow: UnitOfWork, tsquery: str, kinds: list[str] | None, limit: int) -> list[Hit]:
+    def _ranked(
+        self, uow: UnitOfWork, tsquery: str, kinds: list[str] | None, limit: int, reader: str
+    ) -> list[Hit]:
         q = text("CAST(:q AS tsquery)")
         rank = func.ts_rank(text(f"'{RANK_WEIGHTS}'"), SearchTerms.tsv, q)
-        statement = select(SearchTerms.doc_id, rank.label("rank")).where(SearchTerms.tsv.op("@@")(q))
+        statement = select(SearchTerms.doc_id, rank.label("rank")).where(
+            SearchTerms.tsv.op("@@")(q),
+            SearchTerms.readers.contains([reader]),
+        )
         if kinds:
             statement = statement.where(SearchTerms.kind.in_(kinds))
         statement = statement.order_by(text("rank DESC"), SearchTerms.doc_id).limit(limit)

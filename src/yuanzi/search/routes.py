@@ -29,9 +29,10 @@ def search(
     """搜一搜: everything public containing every word of `q` — as a word, as characters or as pinyin
     (full, joined or initials) — ranked by BM25 × freshness × popularity × friends × type ×
     live-now × name (the query is a name, or starts an account's name).
-    `scope`: all, channels, miniprograms or articles; `cursor` continues a page; `explain` adds each
-    result's ranking factors. In sandbox mode `X-Yuanzi-User` says who searches: posts their friends
-    liked or recommended rank higher."""
+    `scope`: all, channels, miniprograms, articles or chats; `cursor` continues a page; `explain` adds
+    each result's ranking factors. In sandbox mode `X-Yuanzi-User` says who searches: posts their
+    friends liked or recommended rank higher, and `chats` searches their own chat messages (and
+    only theirs; 401 sign_in_required without a user)."""
     with runtime(request).read_uow() as uow:
         found = search_service.search(
             uow=uow,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from yuanzi.core.errors import InvalidInput, NotFound
+from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.events import Subscribers
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.core.worker import Worker
@@ -30,7 +30,11 @@ SCOPES: dict[str, tuple[str, ...] | None] = {
     "channels": ("post", "creator", "live"),
     "miniprograms": ("miniprogram",),
     "articles": ("article",),
+    "chats": ("message",),
 }
+# Scopes over the searcher's private documents: only a signed-in user searches them, and their
+# queries are never counted as popular (they would surface private words in others' suggestions).
+PRIVATE_SCOPES = frozenset({"chats"})
 QUERY_MAX = 100
 CANDIDATES = 200
 SNIPPET_CHARS = 80
@@ -39,6 +43,7 @@ _indexes: dict[Path, TantivyIndex] = {}
 _indexes_lock = threading.Lock()
 
 __all__ = [
+    "PRIVATE_SCOPES",
     "SCOPES",
     "Article",
     "Doc",
@@ -75,7 +80,9 @@ class Index(Protocol):
 
     def sync(self, uow_factory: UnitOfWorkFactory) -> int: ...
     def pending(self, uow: UnitOfWork) -> int: ...
-    def search(self, uow: UnitOfWork, words: list[str], kinds: list[str] | None, limit: int) -> list[Hit]: ...
+    def search(
+        self, uow: UnitOfWork, words: list[str], kinds: list[str] | None, limit: int, reader: str = ...
+    ) -> list[Hit]: ...
     def prefix_search(self, uow: UnitOfWork, whole: list[str], prefix: str, limit: int) -> list[Hit]: ...
     def rebuild(
         self, uow_factory: UnitOfWorkFactory, progress: Callable[[int, int], Any] | None = None
@@ -156,7 +163,7 @@ class Results:
         return grouped
 
 
-def _checked(query: str, scope: str, cursor: str | None, limit: int) -> tuple[str, int]:
+def _checked(query: str, scope: str, cursor: str | None, limit: int, user_id: int | None) -> tuple[str, int]:
     clean = query.strip()
     if not clean:
         raise InvalidInput("the query is empty", field="q")
@@ -164,6 +171,8 @@ def _checked(query: str, scope: str, cursor: str | None, limit: int) -> tuple[st
         raise InvalidInput(f"the query is over {QUERY_MAX} characters", field="q")
     if scope not in SCOPES:
         raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}", field="scope")
+    if scope in PRIVATE_SCOPES and user_id is None:
+        raise Problem(401, "sign_in_required", f"only a signed-in user searches their {scope}")
     if not 1 <= limit <= 50:
         raise InvalidInput("limit must be 1–50", field="limit")
     if cursor is None:
@@ -185,12 +194,21 @@ def search(
 ) -> Results:
     """Everything public that contains every word of `query` (as a word, characters or pinyin),
     ranked; `cursor` continues a previous page. With `user_id`, what their friends liked or
-    recommended ranks higher."""
-    clean, offset = _checked(query, scope, cursor, limit)
+    recommended ranks higher. A private scope (chats) searches only `user_id`'s own documents
+    and needs one."""
+    clean, offset = _checked(query, scope, cursor, limit, user_id)
     words = text.words_for_query(clean)
     kinds = SCOPES[scope]
-    hits = index.search(uow, words, list(kinds) if kinds else None, CANDIDATES)
-    rows = documents.get(uow, [h.doc_id for h in hits])
+    private = scope in PRIVATE_SCOPES
+    reader = documents.reader_token(user_id if private else None)
+    hits = index.search(uow, words, list(kinds) if kinds else None, CANDIDATES, reader)
+    # The index filtered by reader already; the rows are checked again because they are current
+    # and the index may lag them.
+    rows = {
+        doc_id: row
+        for doc_id, row in documents.get(uow, [h.doc_id for h in hits]).items()
+        if reader in documents.reader_tokens(row)
+    }
     friends = identity_service.friends_of(uow=uow, user_id=user_id) if user_id is not None else []
     social = documents.friends_interacted(uow, list(rows), friends)
     now = uow.now()
@@ -202,7 +220,7 @@ def search(
         ),
         key=lambda s: (-s.score, s.doc.doc_id),
     )
-    if scored and offset == 0:
+    if scored and offset == 0 and not private:
         popular.count(clean)
     page = scored[offset : offset + limit]
     more = offset + limit < len(scored)
@@ -261,8 +279,8 @@ def highlight(value: str, words: list[str], width: int) -> str:
 
 
 def suggest(*, uow: UnitOfWork, index: Index, prefix: str, limit: int = 8) -> list[str]:
-    """Popular past queries beginning with what was typed, then titles and names completing it
-    (characters, pinyin or initials)."""
+    """Popular past queries beginning with what was typed, then titles and names of public
+    documents completing it (characters, pinyin or initials); never anything private."""
     clean = prefix.strip()
     if not clean or len(clean) > QUERY_MAX:
         return []
@@ -270,9 +288,13 @@ def suggest(*, uow: UnitOfWork, index: Index, prefix: str, limit: int = 8) -> li
     if not words:
         return []
     *whole, last = words
-    hits = index.prefix_search(uow, whole, last, limit * 2)
+    hits = index.prefix_search(uow, whole, last, limit * 2)  # public documents only
     rows = documents.get(uow, [h.doc_id for h in hits])
-    titles = [rows[h.doc_id].title for h in hits if h.doc_id in rows and rows[h.doc_id].title]
+    titles = [
+        row.title
+        for row in (rows.get(h.doc_id) for h in hits)
+        if row is not None and row.title and documents.PUBLIC in documents.reader_tokens(row)
+    ]
     return list(dict.fromkeys(popular.starting_with(uow, clean) + titles))[:limit]
 
 

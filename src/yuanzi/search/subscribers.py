@@ -13,6 +13,7 @@ from yuanzi.channels.events import (
     PostReacted,
     ViewRecorded,
 )
+from yuanzi.chats.events import MessageRecalled, MessageSent
 from yuanzi.core.events import Event, Subscribers
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity.events import AppCreated, AppProfileChanged
@@ -112,6 +113,23 @@ def product_doc(product_id: int, room_id: int, title: str, price: int, seller: s
     )
 
 
+def message_doc(message: MessageSent) -> Doc:
+    """A chat message as a document only its conversation's members may find. Its words stay out
+    of the segmentation dictionary: private text must not shape how public text is cut."""
+    sent_at = dt.datetime.fromisoformat(message.sent_at)
+    return Doc(
+        kind="message",
+        key=str(message.message_id),
+        title=post_title(message.text),
+        body=message.text,
+        author=message.sender_name,
+        url=f"/chats/{message.conversation_id}#m{message.message_id}",
+        # The event's time is UTC, with or without its offset written out.
+        created_at=sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=dt.UTC),
+        readers=tuple(message.member_ids),
+    )
+
+
 def on_creator(event: Event, uow: UnitOfWork) -> None:
     assert isinstance(event, CreatorCreated)
     documents.upsert(uow, creator_doc(event.creator_id, event.name, event.bio))
@@ -174,6 +192,16 @@ def on_room(event: Event, uow: UnitOfWork) -> None:
     documents.upsert(uow, room_doc(event.room_id, event.title, event.creator_name))
 
 
+def on_message(event: Event, uow: UnitOfWork) -> None:
+    """Messages in one subscriber, so a recall is handled after its message."""
+    if isinstance(event, MessageRecalled):
+        documents.remove(uow, f"message:{event.message_id}")
+        return
+    assert isinstance(event, MessageSent)
+    if event.member_ids:  # a message nobody may read is not searchable (never public)
+        documents.upsert(uow, message_doc(event))
+
+
 def subscribe(subscribers: Subscribers) -> None:
     """Register Search's subscribers."""
     subscribers.add("search.creators", [CreatorCreated], on_creator)
@@ -185,3 +213,4 @@ def subscribe(subscribers: Subscribers) -> None:
     subscribers.add("search.merchants", [MerchantCreated], on_merchant)
     subscribers.add("search.live-rooms", [RoomCreated, RoomStarted, RoomEnded], on_room)
     subscribers.add("search.products", [ProductListed, ProductSold], on_product)
+    subscribers.add("search.messages", [MessageSent, MessageRecalled], on_message)

@@ -1,7 +1,10 @@
 """The phone's search (搜一搜): one box with suggestions as you type, results grouped by kind with
-highlighted snippets; the same page scoped to Channels or mini programs."""
+highlighted snippets; the same page scoped to Channels, mini programs, articles or your own chats
+(搜索聊天记录: only your messages, with no suggestions, since those come from public text)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
@@ -22,12 +25,14 @@ KIND_NAMES = {
     "merchant": "商户 Merchants",
     "product": "商品 Products",
     "service": "服务 Services",
+    "message": "聊天记录 Chat history",
 }
 SCOPE_NAMES = {
     "all": "全部 All",
     "channels": "视频号 Channels",
     "miniprograms": "小程序 Mini Programs",
     "articles": "文章 Articles",
+    "chats": "聊天记录 Chats",
 }
 
 
@@ -39,11 +44,14 @@ def search_page(request: Request, q: str = "", scope: str = "all", cursor: str |
         user = current_user(request, uow)
         if user is None:
             return redirect(request, "/")
-        ctx = {
-            "tab": "discover",
+        shown = scope if scope in search_service.SCOPES else "all"
+        ctx: dict[str, Any] = {
+            # The Chats tab opens the chats scope: the phone keeps that tab lit.
+            "tab": "chats" if shown == "chats" else "discover",
             "user": user,
             "q": q,
-            "scope": scope if scope in search_service.SCOPES else "all",
+            "scope": shown,
+            "private": shown in search_service.PRIVATE_SCOPES,
             "scopes": SCOPE_NAMES,
             "kinds": KIND_NAMES,
             "found": None,
