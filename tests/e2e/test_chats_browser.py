@@ -1,6 +1,7 @@
 """Two people chat in two headless chromium windows against a running server: a message typed
-in one appears in the other without reloading, unread counts show on the Chats tab, and a
-recalled message turns into a notice on both sides."""
+in one appears in the other without reloading, unread counts show on the Chats tab, a recalled
+message turns into a notice on both sides, and the Chats tab's box finds a friend by initials
+and a message by a sub-word."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.screens import PHONE, screenshot
+from yuanzi.core.events import Subscribers
+from yuanzi.search import service as search_service
 
 pytestmark = pytest.mark.e2e
 
@@ -23,10 +26,11 @@ def signed_in(browser: Browser, base: str, nickname: str) -> Page:
     return page
 
 
-def test_two_friends_chat_in_real_time(
-    browser: Browser, running_server: str, tmp_path: Path, artifacts: Path
+def test_two_friends_chat_in_real_time_and_search_their_chats(
+    browser: Browser, running_server: str, subscribers: Subscribers, tmp_path: Path, artifacts: Path
 ) -> None:
     base = running_server
+    search_service.subscribe(subscribers)  # the running server delivers events to Search
     ming = httpx.post(f"{base}/sandbox/users", json={"nickname": "小明"}).json()["user_id"]
     hong = httpx.post(f"{base}/sandbox/users", json={"nickname": "小红"}).json()["user_id"]
     httpx.post(f"{base}/sandbox/users/{ming}/friends", json={"user_id": hong}).raise_for_status()
@@ -57,3 +61,15 @@ def test_two_friends_chat_in_real_time(
     expect(hong_page.locator(".bubble")).to_have_count(1)
     hong_page.get_by_role("link", name="Back to Chats").click()
     expect(hong_page.locator("#chat-list .unread")).to_have_count(0)  # everything shown was read
+
+    # Search within chats: 小红 finds 小明 by his initials and the plan by a sub-word.
+    hong_page.get_by_label("Search your chats").fill("xm")
+    hong_page.get_by_label("Search your chats").press("Enter")
+    expect(hong_page.locator("#results-contact")).to_contain_text("小明", timeout=8000)
+    hong_page.get_by_label("Search your chats").fill("几点")
+    hong_page.get_by_label("Search your chats").press("Enter")
+    hit = hong_page.locator("#results-message .search-result").first
+    expect(hit.locator("em")).to_have_text("几点")
+    screenshot(hong_page, "chat-search.png", tmp_path, artifacts)
+    hit.get_by_role("link").click()
+    expect(hong_page.locator(".bubble.mine")).to_contain_text("好呀，几点？")

@@ -70,7 +70,8 @@ def test_collect_finds_chat_messages_for_their_members_only(
     recalled = send(client, bo, chat, "香山门票发错了")["message_id"]
     assert client.post(f"/api/chats/messages/{recalled}/recall", headers=as_user(bo)).status_code == 200
     app_runtime.drain_events()
-    assert search_service.collect(app_runtime.plain_uow) == 1  # the message not recalled
+    # The message not recalled, and 安娜 and 博文 as each other's contacts.
+    assert search_service.collect(app_runtime.plain_uow) == 3
     index = search_service.open_index(settings)
     while index.sync(app_runtime.plain_uow):
         pass

@@ -73,3 +73,18 @@ def test_a_chat_page_sends_syncs_marks_read_and_recalls(client: TestClient) -> N
     assert client.post(f"/chats/{chat}/messages", json={"text": "no token"}).status_code == 400
     assert client.get("/chats/999").status_code == 404
     assert client.get("/chats/999/changes").json()["code"] == "conversation_not_found"
+
+
+def test_a_contact_opens_the_chat_or_offers_to_start_one(client: TestClient) -> None:
+    me = sign_up(client, "小明")
+    hong, gang, stranger = make_user(client, "小红"), make_user(client, "小刚"), make_user(client, "路人")
+    for friend in (hong, gang):
+        client.post(f"/sandbox/users/{me}/friends", json={"user_id": friend})
+    chat = open_chat(client, hong, me)
+    existing = client.get(f"/chats/with/{hong}", follow_redirects=False)
+    assert (existing.status_code, existing.headers["location"]) == (303, f"/chats/{chat}")
+    offer = client.get(f"/chats/with/{gang}")
+    assert offer.status_code == 200
+    assert "小刚" in offer.text
+    assert f'name="user_id" value="{gang}"' in offer.text
+    assert client.get(f"/chats/with/{stranger}").status_code == 404  # not a friend: no contact

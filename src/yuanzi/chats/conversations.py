@@ -88,10 +88,10 @@ def open_direct(*, uow: UnitOfWork, user_id: int, other_id: int) -> tuple[Conver
         raise InvalidInput("a chat needs someone else", field="user_id")
     identity_service.get_user(uow=uow, user_id=other_id)
     require_friends(uow, user_id, other_id)
-    key = pair_key(user_id, other_id)
-    existing = uow.session.scalar(select(Conversation.id).where(Conversation.pair == key))
+    existing = find_direct(uow=uow, user_id=user_id, other_id=other_id)
     if existing is not None:
         return get_conversation(uow=uow, user_id=user_id, conversation_id=existing), False
+    key = pair_key(user_id, other_id)
     now = uow.now()
     try:
         with uow.session.begin_nested():
@@ -107,6 +107,14 @@ def open_direct(*, uow: UnitOfWork, user_id: int, other_id: int) -> tuple[Conver
         assert existing is not None
         return get_conversation(uow=uow, user_id=user_id, conversation_id=existing), False
     return get_conversation(uow=uow, user_id=user_id, conversation_id=conversation.id), True
+
+
+def find_direct(*, uow: UnitOfWork, user_id: int, other_id: int) -> int | None:
+    """The id of the direct chat between two users, if they have one."""
+    found: int | None = uow.session.scalar(
+        select(Conversation.id).where(Conversation.pair == pair_key(user_id, other_id))
+    )
+    return found
 
 
 def get_conversation(*, uow: UnitOfWork, user_id: int, conversation_id: int) -> ConversationInfo:

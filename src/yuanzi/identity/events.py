@@ -17,6 +17,26 @@ class UserCreated(Event):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class FriendAdded(Event):
+    """Two users became friends (both ways): each is now the other's contact."""
+
+    topic = "identity.friend.added"
+    user_id: int
+    friend_id: int
+    user_nickname: str
+    friend_nickname: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FriendRemoved(Event):
+    """A friendship ended (both ways)."""
+
+    topic = "identity.friend.removed"
+    user_id: int
+    friend_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class AppCreated(Event):
     """An app got its AppID."""
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from yuanzi.core.errors import InvalidInput
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity.accounts import get_user
+from yuanzi.identity.events import FriendAdded, FriendRemoved
 from yuanzi.identity.models import Friendship
 
 
@@ -16,8 +17,8 @@ def add_friend(*, uow: UnitOfWork, user_id: int, friend_id: int) -> bool:
     """Make two users friends (both ways); False if they already were."""
     if user_id == friend_id:
         raise InvalidInput("a user cannot befriend themselves", field="user_id")
-    get_user(uow=uow, user_id=user_id)
-    get_user(uow=uow, user_id=friend_id)
+    user = get_user(uow=uow, user_id=user_id)
+    friend = get_user(uow=uow, user_id=friend_id)
     if uow.session.get(Friendship, (user_id, friend_id)) is not None:
         return False
     now = uow.now()
@@ -31,6 +32,11 @@ def add_friend(*, uow: UnitOfWork, user_id: int, friend_id: int) -> bool:
             )
     except IntegrityError:
         return False
+    uow.publish(
+        FriendAdded(
+            user_id=user_id, friend_id=friend_id, user_nickname=user.nickname, friend_nickname=friend.nickname
+        )
+    )
     return True
 
 
@@ -42,7 +48,10 @@ def remove_friend(*, uow: UnitOfWork, user_id: int, friend_id: int) -> bool:
             | ((Friendship.user_id == friend_id) & (Friendship.friend_id == user_id))
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    uow.publish(FriendRemoved(user_id=user_id, friend_id=friend_id))
+    return True
 
 
 def are_friends(*, uow: UnitOfWork, user_id: int, friend_id: int) -> bool:

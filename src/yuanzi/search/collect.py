@@ -1,5 +1,5 @@
 """Re-collect what is searchable from the components themselves — channels, posts, mini programs,
-merchants, rooms live now, chat messages (private to their members) — with
+merchants, rooms live now, contacts and chat messages (private to their owners and members) — with
 `yuanzi search rebuild --collect`: for a database whose events were delivered before Search
 subscribed, or to repair the documents table. Uses only the components' service interfaces."""
 
@@ -21,6 +21,7 @@ from yuanzi.search.subscribers import (
     RECOMMEND_WEIGHT,
     VIEW_WEIGHT,
     app_doc,
+    contact_doc,
     creator_doc,
     merchant_doc,
     message_doc,
@@ -79,6 +80,18 @@ def _products(uow: UnitOfWork) -> Iterator[Doc]:
             yield product_doc(p.product_id, room.room_id, p.title, p.price, room.creator_name, sales=p.sales)
 
 
+def _contacts(uow: UnitOfWork) -> Iterator[Doc]:
+    """Every user's friends, each a contact only that user may find."""
+    offset = 0
+    while page := identity_service.list_users(uow=uow, limit=PAGE, offset=offset):
+        for user in page:
+            friends = identity_service.get_users(
+                uow=uow, user_ids=identity_service.friends_of(uow=uow, user_id=user.user_id)
+            )
+            yield from (contact_doc(user.user_id, f.user_id, f.nickname) for f in friends.values())
+        offset += PAGE
+
+
 def _messages(uow: UnitOfWork) -> Iterator[Doc]:
     """Chat messages not recalled, each readable by its conversation's members only."""
     after = 0
@@ -93,7 +106,8 @@ def collect(uow_factory: UnitOfWorkFactory, progress: Callable[[int], Any] | Non
     social signal) come only from events."""
     count = 0
     with uow_factory() as uow:
-        for source in (_creators, _posts, _apps, _merchants, _live_rooms, _products, _messages):
+        sources = (_creators, _posts, _apps, _merchants, _live_rooms, _products, _contacts, _messages)
+        for source in sources:
             for doc in source(uow):
                 documents.upsert(uow, doc)
                 count += 1

@@ -11,9 +11,20 @@ from yuanzi.core.errors import InvalidInput
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.search.models import SearchChange, SearchDocument, SearchInteraction
 
-KINDS = ("post", "creator", "miniprogram", "article", "live", "merchant", "product", "service", "message")
+KINDS = (
+    "post",
+    "creator",
+    "miniprogram",
+    "article",
+    "live",
+    "merchant",
+    "product",
+    "service",
+    "message",
+    "contact",
+)
 # Kinds only their readers may find: never written without readers, which would make them public.
-PRIVATE_KINDS = frozenset({"message"})
+PRIVATE_KINDS = frozenset({"message", "contact"})
 # The reader token of documents everyone may find; a private document's tokens are user ids.
 PUBLIC = "public"
 TITLE_MAX, BODY_MAX = 256, 20_000

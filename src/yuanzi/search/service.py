@@ -30,7 +30,7 @@ SCOPES: dict[str, tuple[str, ...] | None] = {
     "channels": ("post", "creator", "live"),
     "miniprograms": ("miniprogram",),
     "articles": ("article",),
-    "chats": ("message",),
+    "chats": ("contact", "message"),
 }
 # Scopes over the searcher's private documents: only a signed-in user searches them, and their
 # queries are never counted as popular (they would surface private words in others' suggestions).

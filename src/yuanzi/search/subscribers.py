@@ -16,7 +16,7 @@ from yuanzi.channels.events import (
 from yuanzi.chats.events import MessageRecalled, MessageSent
 from yuanzi.core.events import Event, Subscribers
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.identity.events import AppCreated, AppProfileChanged
+from yuanzi.identity.events import AppCreated, AppProfileChanged, FriendAdded, FriendRemoved
 from yuanzi.live.events import ProductListed, ProductSold, RoomCreated, RoomEnded, RoomStarted
 from yuanzi.pay.events import MerchantCreated
 from yuanzi.search import documents, text
@@ -130,6 +130,19 @@ def message_doc(message: MessageSent) -> Doc:
     )
 
 
+def contact_doc(owner_id: int, friend_id: int, nickname: str) -> Doc:
+    """A friend as `owner_id`'s contact (联系人): found by name or its pinyin in their chats
+    search alone, opening a chat with them."""
+    return Doc(
+        kind="contact",
+        key=f"{owner_id}-{friend_id}",
+        title=nickname,
+        author=nickname,
+        url=f"/chats/with/{friend_id}",
+        readers=(owner_id,),
+    )
+
+
 def on_creator(event: Event, uow: UnitOfWork) -> None:
     assert isinstance(event, CreatorCreated)
     documents.upsert(uow, creator_doc(event.creator_id, event.name, event.bio))
@@ -202,6 +215,17 @@ def on_message(event: Event, uow: UnitOfWork) -> None:
         documents.upsert(uow, message_doc(event))
 
 
+def on_friend(event: Event, uow: UnitOfWork) -> None:
+    """Each friend becomes the other's contact; an ended friendship takes both away."""
+    if isinstance(event, FriendRemoved):
+        documents.remove(uow, f"contact:{event.user_id}-{event.friend_id}")
+        documents.remove(uow, f"contact:{event.friend_id}-{event.user_id}")
+        return
+    assert isinstance(event, FriendAdded)
+    documents.upsert(uow, contact_doc(event.user_id, event.friend_id, event.friend_nickname))
+    documents.upsert(uow, contact_doc(event.friend_id, event.user_id, event.user_nickname))
+
+
 def subscribe(subscribers: Subscribers) -> None:
     """Register Search's subscribers."""
     subscribers.add("search.creators", [CreatorCreated], on_creator)
@@ -214,3 +238,4 @@ def subscribe(subscribers: Subscribers) -> None:
     subscribers.add("search.live-rooms", [RoomCreated, RoomStarted, RoomEnded], on_room)
     subscribers.add("search.products", [ProductListed, ProductSold], on_product)
     subscribers.add("search.messages", [MessageSent, MessageRecalled], on_message)
+    subscribers.add("search.contacts", [FriendAdded, FriendRemoved], on_friend)

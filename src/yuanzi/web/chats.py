@@ -13,6 +13,7 @@ from yuanzi.chats import service as chats_service
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
+from yuanzi.identity import service as identity_service
 from yuanzi.web.actions import User, form_action, json_action
 from yuanzi.web.client import chat_list, current_user
 from yuanzi.web.render import not_found, page, redirect
@@ -48,6 +49,22 @@ def open_chat(request: Request, csrf_token: FormStr = "", user_id: FormStr = "")
         return page(request, "client/chats.html", ctx, status_code=exc.status)
 
     return form_action(request, csrf_token, action, failed)
+
+
+@router.get("/with/{friend_id}", response_class=HTMLResponse, response_model=None)
+def contact(request: Request, friend_id: int) -> Response:
+    """A contact (from the chats search): your chat with them, or a button to start one."""
+    with runtime(request).read_uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return redirect(request, "/")
+        existing = chats_service.find_direct(uow=uow, user_id=user.user_id, other_id=friend_id)
+        if existing is not None:
+            return redirect(request, f"/chats/{existing}")
+        if not identity_service.are_friends(uow=uow, user_id=user.user_id, friend_id=friend_id):
+            return not_found(request, user)
+        friend = identity_service.get_user(uow=uow, user_id=friend_id)
+        return page(request, "client/contact.html", {"tab": "chats", "user": user, "friend": friend})
 
 
 @router.get("/{conversation_id}", response_class=HTMLResponse, response_model=None)

@@ -25,6 +25,7 @@ KIND_NAMES = {
     "merchant": "商户 Merchants",
     "product": "商品 Products",
     "service": "服务 Services",
+    "contact": "联系人 Contacts",
     "message": "聊天记录 Chat history",
 }
 SCOPE_NAMES = {
