@@ -222,7 +222,7 @@ def test_a_room_live_now_ranks_up_and_drops_when_it_ends(client: TestClient, ind
     assert f"post:{earlier}" in ended
 
 
-def test_a_shelf_product_is_found_by_name_and_seller_and_sales_lift_it(
+def test_a_shelf_product_is_found_by_name_and_seller_sales_lift_it_and_it_leaves_with_its_room(
     client: TestClient, indexed: Any, subscribers: Subscribers
 ) -> None:
     live_service.subscribe(subscribers)  # paid orders reach the shelf, and the shelf tells Search
@@ -247,6 +247,9 @@ def test_a_shelf_product_is_found_by_name_and_seller_and_sales_lift_it(
         r for r in search(client, "脐橙", explain="true")["results"] if r["doc_id"] == product["doc_id"]
     )
     assert after["factors"]["popularity"] > before
+    client.post(f"/api/live/rooms/{room_id}/end", headers=as_user(owner))
+    indexed()
+    assert f"product:{product_id}" not in ids(search(client, "脐橙"))  # it can no longer be bought
 
 
 def test_a_mini_program_is_found_by_its_service_keywords_and_description(

@@ -88,6 +88,19 @@ def remove(uow: UnitOfWork, doc_id: str) -> None:
     uow.session.add(SearchChange(doc_id=doc_id, changed_at=uow.now()))
 
 
+def remove_linked(uow: UnitOfWork, kind: str, url: str) -> int:
+    """Take out every document of `kind` that opens `url` (a room's shelf products); returns how
+    many."""
+    doc_ids = list(
+        uow.session.scalars(
+            select(SearchDocument.doc_id).where(SearchDocument.kind == kind, SearchDocument.url == url)
+        )
+    )
+    for doc_id in doc_ids:
+        remove(uow, doc_id)
+    return len(doc_ids)
+
+
 def add_popularity(uow: UnitOfWork, doc_id: str, by: float) -> None:
     """Likes, views, sales: popularity feeds ranking (read from the table at query time, so the
     index need not change)."""

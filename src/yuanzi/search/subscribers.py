@@ -100,6 +100,11 @@ def room_doc(room_id: int, title: str, creator_name: str, live: bool = False) ->
     )
 
 
+def product_url(room_id: int) -> str:
+    """Where a shelf product opens: its room."""
+    return f"/live/{room_id}?from=search"
+
+
 def product_doc(product_id: int, room_id: int, title: str, price: int, seller: str, sales: int = 0) -> Doc:
     """A live shelf product as a document: found by its name and its seller, opening its room."""
     return Doc(
@@ -108,7 +113,7 @@ def product_doc(product_id: int, room_id: int, title: str, price: int, seller: s
         title=title,
         body=f"¥{price // 100}.{price % 100:02d}",
         author=seller,
-        url=f"/live/{room_id}?from=search",
+        url=product_url(room_id),
         popularity=sales * SALE_WEIGHT,
     )
 
@@ -186,7 +191,11 @@ def on_merchant(event: Event, uow: UnitOfWork) -> None:
 
 
 def on_product(event: Event, uow: UnitOfWork) -> None:
-    """Products in one subscriber: listed, then sold (sales make a product more popular)."""
+    """Products in one subscriber: listed, then sold (sales make a product more popular), and
+    gone when their room ends (they can no longer be bought)."""
+    if isinstance(event, RoomEnded):
+        documents.remove_linked(uow, "product", product_url(event.room_id))
+        return
     if isinstance(event, ProductSold):
         documents.add_popularity(uow, f"product:{event.product_id}", SALE_WEIGHT)
         return
@@ -236,6 +245,6 @@ def subscribe(subscribers: Subscribers) -> None:
     subscribers.add("search.apps", [AppCreated, AppProfileChanged], on_app)
     subscribers.add("search.merchants", [MerchantCreated], on_merchant)
     subscribers.add("search.live-rooms", [RoomCreated, RoomStarted, RoomEnded], on_room)
-    subscribers.add("search.products", [ProductListed, ProductSold], on_product)
+    subscribers.add("search.products", [ProductListed, ProductSold, RoomEnded], on_product)
     subscribers.add("search.messages", [MessageSent, MessageRecalled], on_message)
     subscribers.add("search.contacts", [FriendAdded, FriendRemoved], on_friend)
