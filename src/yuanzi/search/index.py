@@ -5,10 +5,12 @@ Tantivy has no Chinese tokenizer and takes no Python callbacks, so text is segme
 (`text.py`) and indexed as space-separated tokens with the whitespace tokenizer. Only ids and
 scores come back from Tantivy; the rows themselves are read from the database.
 
-Private documents (a chat's messages) are in the same index: the `readers` field holds `public`
-for everyone's documents and the readers' user ids for private ones, and every query requires
-one of them — so the index itself returns only what the searcher may see, and other people's
-messages never crowd the searcher's own out of the candidates.
+Private documents (chat messages, contacts) are in the same index: the `readers` field holds
+`public` for everyone's documents, and the readers' user ids plus `private` for private ones. A
+search of one's own requires one's id; every other search excludes `private` — a short posting
+list, where requiring `public` would intersect every query with nearly the whole index. So the
+index itself returns only what the searcher may see, and other people's messages never crowd
+the searcher's own out of the candidates.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from yuanzi.search import documents, text
 from yuanzi.search.documents import PUBLIC
 from yuanzi.search.models import SearchChange, SearchDocument
 
+PRIVATE = "private"  # the reader token every private document also holds
 # How much a match in each field counts (BM25 × boost).
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "author": 2.0, "pinyin": 1.5, "body": 1.0, "grams": 0.6}
 BATCH = 2_000
@@ -86,7 +89,7 @@ def tokens(row: SearchDocument) -> dict[str, str]:
         "body": " ".join(text.words_for_index(row.body)),
         "grams": " ".join(text.grams(f"{row.title} {row.body} {row.tags} {row.author}")),
         "pinyin": " ".join(text.pinyin_tokens(words)),
-        "readers": " ".join(documents.reader_tokens(row)),
+        "readers": " ".join(documents.reader_tokens(row) + ([] if row.readers == "" else [PRIVATE])),
     }
 
 
@@ -231,22 +234,25 @@ class TantivyIndex:
 
     def query(self, words: list[str], kinds: list[str] | None = None, reader: str = PUBLIC) -> tantivy.Query:
         """The Tantivy query `search` runs (benchmarks time Tantivy alone with it)."""
-        must = [(tantivy.Occur.Must, self._word_query(w)) for w in words]
-        must.append((tantivy.Occur.Must, self._readers_query(reader)))
+        clauses = [(tantivy.Occur.Must, self._word_query(w)) for w in words]
+        clauses.append(self._readers_clause(reader))
         if kinds:
             kind_query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "kind", k)) for k in kinds]
             )
-            must.append((tantivy.Occur.Must, kind_query))
-        return tantivy.Query.boolean_query(must)
+            clauses.append((tantivy.Occur.Must, kind_query))
+        return tantivy.Query.boolean_query(clauses)
 
     def searcher(self) -> tantivy.Searcher:
         """A searcher over the index as last committed."""
         return self._index.searcher()
 
-    def _readers_query(self, reader: str) -> tantivy.Query:
+    def _readers_clause(self, reader: str) -> tuple[tantivy.Occur, tantivy.Query]:
+        if reader == PUBLIC:
+            return tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, "readers", PRIVATE)
         # Scores nothing: whether a document may be seen must not change how well it matches.
-        return tantivy.Query.const_score_query(tantivy.Query.term_query(self.schema, "readers", reader), 0.0)
+        term = tantivy.Query.term_query(self.schema, "readers", reader)
+        return tantivy.Occur.Must, tantivy.Query.const_score_query(term, 0.0)
 
     def _word_query(self, word: str) -> tantivy.Query:
         def term(field: str, value: str) -> tantivy.Query:
@@ -277,7 +283,7 @@ class TantivyIndex:
             [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, c)) for c in completions]
         )
         head = [(tantivy.Occur.Must, self.query(whole))] if whole else []
-        public = (tantivy.Occur.Must, self._readers_query(PUBLIC))
+        public = self._readers_clause(PUBLIC)
         return _hits(
             searcher, tantivy.Query.boolean_query([*head, public, (tantivy.Occur.Must, last)]), limit
         )
