@@ -107,6 +107,12 @@ def test_recall_within_two_minutes(client: TestClient) -> None:
     assert recalled.status_code == 200
     assert (recalled.json()["recalled"], recalled.json()["text"]) == (True, "")
     assert texts(client, bo, chat) == [""]
+    retried = client.post(
+        f"/api/chats/{chat}/messages",
+        json={"text": "发错了", "client_msg_id": message["client_msg_id"]},
+        headers=as_user(ana),
+    )
+    assert (retried.status_code, retried.json()["recalled"]) == (200, True)  # a late retry resends nothing
     synced = client.get(f"/api/chats/{chat}/messages", params={"since": message["seq"]}, headers=as_user(bo))
     assert [(m["message_id"], m["recalled"]) for m in synced.json()["messages"]] == [
         (message["message_id"], True)

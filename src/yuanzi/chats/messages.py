@@ -56,7 +56,8 @@ def _retried(
     )
     if row is None:
         return None
-    if row.conversation_id != conversation_id or row.text != text:
+    # A recalled message's text is gone: a late retry of it gets the recalled message back.
+    if row.conversation_id != conversation_id or (row.recalled_at is None and row.text != text):
         raise Problem(
             409,
             "client_msg_id_reused",
@@ -185,6 +186,7 @@ def recall(*, uow: UnitOfWork, user_id: int, message_id: int) -> MessageInfo:
         conversation = _locked(uow, row.conversation_id)
         conversation.seq += 1
         row.seq, row.recalled_at = conversation.seq, uow.now()
+        row.text = ""  # gone for everyone, the server included
         uow.publish(MessageRecalled(message_id=row.id, conversation_id=row.conversation_id))
     return message_info(row, identity_service.get_users(uow=uow, user_ids=[user_id]))
 
