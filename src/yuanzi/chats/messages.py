@@ -124,8 +124,12 @@ def _locked(uow: UnitOfWork, conversation_id: int) -> Conversation:
     # Every change to a chat locks its row first, so the chat's seq numbers are given out in
     # commit order: a reader syncing by "changes after the last seq I saw" never skips one that
     # commits late.
+    # populate_existing: a copy loaded earlier in this session must not hide the locked row's seq.
     conversation = uow.session.scalar(
-        select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+        select(Conversation)
+        .where(Conversation.id == conversation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if conversation is None:
         raise NotFound("conversation", conversation_id)
