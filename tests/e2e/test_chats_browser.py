@@ -46,6 +46,7 @@ def test_two_friends_chat_in_real_time_and_search_their_chats(
     row = hong_page.locator("#chat-list li").first
     expect(row).to_contain_text("周末一起去爬山吗？")
     expect(row.locator(".unread")).to_have_text("1")
+    expect(hong_page.locator("#chats-badge")).to_have_text("1")  # on the tab bar too
     row.get_by_role("link", name="小明").click()
     expect(hong_page.locator(".bubble.theirs")).to_have_text("周末一起去爬山吗？")
     hong_page.get_by_label("Message").fill("好呀，几点？")
@@ -61,6 +62,7 @@ def test_two_friends_chat_in_real_time_and_search_their_chats(
     expect(hong_page.locator(".bubble")).to_have_count(1)
     hong_page.get_by_role("link", name="Back to Chats").click()
     expect(hong_page.locator("#chat-list .unread")).to_have_count(0)  # everything shown was read
+    expect(hong_page.locator("#chats-badge")).to_be_hidden()
 
     # Search within chats: 小红 finds 小明 by his initials and the plan by a sub-word.
     hong_page.get_by_label("Search your chats").fill("xm")

@@ -88,3 +88,16 @@ def test_a_contact_opens_the_chat_or_offers_to_start_one(client: TestClient) -> 
     assert "小刚" in offer.text
     assert f'name="user_id" value="{gang}"' in offer.text
     assert client.get(f"/chats/with/{stranger}").status_code == 404  # not a friend: no contact
+
+
+def test_the_tab_bar_badge_counts_unread_messages(client: TestClient) -> None:
+    assert client.get("/chats/unread").status_code == 401
+    me = sign_up(client, "小明")
+    hong = make_user(client, "小红")
+    client.post(f"/sandbox/users/{me}/friends", json={"user_id": hong})
+    chat = open_chat(client, hong, me)
+    assert client.get("/chats/unread").json() == {"unread": 0}
+    send(client, hong, chat, "一")
+    send(client, hong, chat, "二")
+    assert client.get("/chats/unread").json() == {"unread": 2}
+    assert 'id="chats-badge"' in client.get("/discover").text  # every screen with the tab bar

@@ -51,6 +51,16 @@ def open_chat(request: Request, csrf_token: FormStr = "", user_id: FormStr = "")
     return form_action(request, csrf_token, action, failed)
 
 
+@router.get("/unread", response_model=None)
+def unread(request: Request) -> Response:
+    """Messages from others the signed-in user has not read (the Chats tab's badge)."""
+    with runtime(request).read_uow() as uow:
+        user = current_user(request, uow)
+        if user is None:
+            return JSONResponse({"error": "sign in"}, status_code=401)
+        return JSONResponse({"unread": chats_service.unread_total(uow=uow, user_id=user.user_id)})
+
+
 @router.get("/with/{friend_id}", response_class=HTMLResponse, response_model=None)
 def contact(request: Request, friend_id: int) -> Response:
     """A contact (from the chats search): your chat with them, or a button to start one."""

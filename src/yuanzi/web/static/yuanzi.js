@@ -238,7 +238,21 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { startCountdowns(document); reportViews(document); liveRoom(document); });
+  // The Chats tab's red badge: messages from others not read yet, on every screen with the tab bar.
+  function chatsBadge() {
+    var badge = document.getElementById("chats-badge");
+    if (!badge) return;
+    fetch("/chats/unread", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : { unread: 0 }; })
+      .then(function (answer) {
+        badge.textContent = answer.unread > 99 ? "99+" : String(answer.unread);
+        badge.hidden = !answer.unread;
+      })
+      .catch(function () {});
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { startCountdowns(document); reportViews(document); liveRoom(document); chatsBadge(); });
+  document.addEventListener("htmx:afterSwap", chatsBadge);
   document.addEventListener("htmx:afterSwap", function (event) { reportViews(event.target); });
   document.addEventListener("htmx:afterSwap", function (event) { startCountdowns(event.target); });
 })();
