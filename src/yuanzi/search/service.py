@@ -191,11 +191,13 @@ def search(
     cursor: str | None = None,
     limit: int = 20,
     user_id: int | None = None,
+    count: bool = True,
 ) -> Results:
     """Everything public that contains every word of `query` (as a word, characters or pinyin),
     ranked; `cursor` continues a previous page. With `user_id`, what their friends liked or
     recommended ranks higher. A private scope (chats) searches only `user_id`'s own documents
-    and needs one."""
+    and needs one. `count=False`: not a person's search (an operator's explain view), so it
+    does not count toward popular queries."""
     clean, offset = _checked(query, scope, cursor, limit, user_id)
     words = text.words_for_query(clean)
     kinds = SCOPES[scope]
@@ -220,7 +222,7 @@ def search(
         ),
         key=lambda s: (-s.score, s.doc.doc_id),
     )
-    if scored and offset == 0 and not private:
+    if count and scored and offset == 0 and not private:
         popular.count(clean)
     page = scored[offset : offset + limit]
     more = offset + limit < len(scored)

@@ -15,6 +15,7 @@ from yuanzi.web import (
     live_console,
     merchant_console,
     search,
+    search_console,
     studio,
     wallet,
 )
@@ -31,4 +32,5 @@ router.include_router(channels.router)
 router.include_router(studio.router)
 router.include_router(live_console.router)
 router.include_router(search.router)
+router.include_router(search_console.router)
 router.include_router(live.router)
