@@ -274,3 +274,24 @@ def test_a_mini_program_is_found_by_its_service_keywords_and_description(
     indexed()
     assert doc in ids(search(client, "水果"))
     assert doc not in ids(search(client, "买菜"))  # the old keyword is gone
+
+
+def test_a_renamed_channel_is_found_by_its_new_name_and_its_posts_follow(
+    client: TestClient, indexed: Any
+) -> None:
+    user, creator_id = channel(client, "伟哥做饭")
+    post_id = text_post(client, user, "番茄炒蛋的做法", 8)
+    indexed()
+    client.put(
+        f"/api/channels/creators/{creator_id}",
+        json={"name": "老王厨房", "bio": "川菜"},
+        headers=as_user(user),
+    )
+    indexed()
+    assert ids(search(client, "lwcf")) == [
+        f"creator:{creator_id}",
+        f"post:{post_id}",
+    ]  # the posts' author too
+    assert ids(search(client, "wgzf")) == []  # the old name leads nowhere
+    assert [r["author"] for r in search(client, "番茄")["results"]] == ["老王厨房"]
+    assert ids(search(client, "川菜")) == [f"creator:{creator_id}"]  # the new bio

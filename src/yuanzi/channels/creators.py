@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from yuanzi.channels.events import CreatorCreated
+from yuanzi.channels.events import CreatorCreated, CreatorProfileChanged
 from yuanzi.channels.models import Creator, Follow, Post
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
@@ -40,14 +40,19 @@ def _creator_info(uow: UnitOfWork, row: Creator) -> CreatorInfo:
     return CreatorInfo(row.id, row.user_id, row.name, row.bio, followers or 0, posts or 0, row.created_at)
 
 
-def create_creator(*, uow: UnitOfWork, user_id: int, name: str, bio: str = "") -> CreatorInfo:
-    """Open the channel account of `user_id` (one per user; names are unique)."""
-    identity_service.get_user(uow=uow, user_id=user_id)
+def _checked_profile(name: str, bio: str) -> str:
     clean = name.strip()
     if not clean or len(clean) > NAME_MAX:
         raise InvalidInput(f"name must be 1–{NAME_MAX} characters", field="name")
     if len(bio) > BIO_MAX:
         raise InvalidInput(f"bio is longer than {BIO_MAX} characters", field="bio")
+    return clean
+
+
+def create_creator(*, uow: UnitOfWork, user_id: int, name: str, bio: str = "") -> CreatorInfo:
+    """Open the channel account of `user_id` (one per user; names are unique)."""
+    identity_service.get_user(uow=uow, user_id=user_id)
+    clean = _checked_profile(name, bio)
     if uow.session.scalar(select(Creator.id).where(Creator.user_id == user_id)) is not None:
         raise Problem(409, "creator_exists", "this user already has a channel account")
     row = Creator(user_id=user_id, name=clean, bio=bio.strip(), created_at=uow.now())
@@ -57,6 +62,25 @@ def create_creator(*, uow: UnitOfWork, user_id: int, name: str, bio: str = "") -
     except IntegrityError:
         raise Problem(409, "name_taken", f"the channel name {clean!r} is taken") from None
     uow.publish(CreatorCreated(creator_id=row.id, user_id=user_id, name=clean, bio=row.bio))
+    return _creator_info(uow, row)
+
+
+def update_creator(*, uow: UnitOfWork, user_id: int, creator_id: int, name: str, bio: str) -> CreatorInfo:
+    """Change a channel's name and bio (its owner only; names stay unique)."""
+    row = creator_row(uow, creator_id)
+    if row.user_id != user_id:
+        raise Problem(403, "not_your_channel", "only its owner can change a channel's profile")
+    clean = _checked_profile(name, bio)
+    if (clean, bio.strip()) == (row.name, row.bio):
+        return _creator_info(uow, row)
+    old_name = row.name
+    try:
+        with uow.session.begin_nested():
+            row.name, row.bio = clean, bio.strip()
+            uow.session.flush()
+    except IntegrityError:
+        raise Problem(409, "name_taken", f"the channel name {clean!r} is taken") from None
+    uow.publish(CreatorProfileChanged(creator_id=row.id, name=clean, bio=row.bio, old_name=old_name))
     return _creator_info(uow, row)
 
 

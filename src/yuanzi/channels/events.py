@@ -19,6 +19,17 @@ class CreatorCreated(Event):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class CreatorProfileChanged(Event):
+    """A channel changed its name or bio; `old_name` is what its posts and rooms were shown under."""
+
+    topic = "channels.creator.profile-changed"
+    creator_id: int
+    name: str
+    bio: str
+    old_name: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class PostPublished(Event):
     """A creator published a post."""
 

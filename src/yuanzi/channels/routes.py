@@ -72,6 +72,16 @@ def create_creator(body: NewCreator, user: User, uow: UoW) -> dict[str, Any]:
     return _creator_json(creator)
 
 
+@router.put("/creators/{creator_id}")
+def update_creator(creator_id: int, body: NewCreator, user: User, uow: UoW) -> dict[str, Any]:
+    """Change your channel's name and bio (the name stays unique: 409 name_taken)."""
+    creator = channels_service.update_creator(
+        uow=uow, user_id=user, creator_id=creator_id, name=body.name, bio=body.bio
+    )
+    uow.commit()
+    return _creator_json(creator)
+
+
 @router.get("/creators/{creator_id}")
 def get_creator(creator_id: int, uow: ReadUoW) -> dict[str, Any]:
     """A channel account with its follower and post counts."""

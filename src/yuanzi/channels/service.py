@@ -18,6 +18,7 @@ from yuanzi.channels.creators import (
     is_following,
     list_creators,
     unfollow,
+    update_creator,
 )
 from yuanzi.channels.feeds import (
     Shown,
@@ -160,5 +161,6 @@ __all__ = [
     "settle_income",
     "share",
     "unfollow",
+    "update_creator",
     "workers",
 ]

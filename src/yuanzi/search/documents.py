@@ -101,6 +101,24 @@ def remove_linked(uow: UnitOfWork, kind: str, url: str) -> int:
     return len(doc_ids)
 
 
+def rename_author(uow: UnitOfWork, kinds: tuple[str, ...], old: str, new: str) -> int:
+    """Documents of `kinds` shown under `old` (a renamed channel's posts, rooms and products) are
+    shown under `new`; returns how many."""
+    doc_ids = list(
+        uow.session.scalars(
+            select(SearchDocument.doc_id).where(SearchDocument.kind.in_(kinds), SearchDocument.author == old)
+        )
+    )
+    if doc_ids:
+        uow.session.execute(
+            update(SearchDocument)
+            .where(SearchDocument.doc_id.in_(doc_ids))
+            .values(author=new[:128], updated_at=uow.now())
+        )
+        uow.session.add_all(SearchChange(doc_id=d, changed_at=uow.now()) for d in doc_ids)
+    return len(doc_ids)
+
+
 def add_popularity(uow: UnitOfWork, doc_id: str, by: float) -> None:
     """Likes, views, sales: popularity feeds ranking (read from the table at query time, so the
     index need not change)."""

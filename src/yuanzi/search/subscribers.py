@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from yuanzi.channels.events import (
     CreatorCreated,
+    CreatorProfileChanged,
     PostDeleted,
     PostPublished,
     PostReacted,
@@ -149,6 +150,14 @@ def contact_doc(owner_id: int, friend_id: int, nickname: str) -> Doc:
 
 
 def on_creator(event: Event, uow: UnitOfWork) -> None:
+    """A channel, then its profile's changes, in order; a new name reaches what is shown under the
+    old one (posts, rooms, products — written by other subscribers: one lagging far behind could
+    write the old name again, which `rebuild --collect` repairs)."""
+    if isinstance(event, CreatorProfileChanged):
+        documents.upsert(uow, creator_doc(event.creator_id, event.name, event.bio))
+        if event.name != event.old_name:
+            documents.rename_author(uow, ("post", "live", "product"), event.old_name, event.name)
+        return
     assert isinstance(event, CreatorCreated)
     documents.upsert(uow, creator_doc(event.creator_id, event.name, event.bio))
 
@@ -237,7 +246,7 @@ def on_friend(event: Event, uow: UnitOfWork) -> None:
 
 def subscribe(subscribers: Subscribers) -> None:
     """Register Search's subscribers."""
-    subscribers.add("search.creators", [CreatorCreated], on_creator)
+    subscribers.add("search.creators", [CreatorCreated, CreatorProfileChanged], on_creator)
     subscribers.add("search.posts", [PostPublished], on_post)
     subscribers.add("search.post-deletions", [PostDeleted], on_post_deleted)
     subscribers.add("search.post-reactions", [PostReacted], on_reaction)
