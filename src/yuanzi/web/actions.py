@@ -1,6 +1,7 @@
-"""What every state-changing screen request does around its action: check the CSRF token, find
-the signed-in user, run the action in a unit of work, commit — or roll back and answer the
-problem. Form posts end in a redirect; the JSON endpoints pages call with `fetch` answer JSON."""
+"""What every state-changing screen request does around its action: check the CSRF token, run
+the action in a unit of work, commit — or roll back and answer the problem. Form posts end in a
+redirect or a screen (`form_post`; as the signed-in user, `form_action`); the JSON endpoints
+pages call with `fetch` answer JSON (`json_action`)."""
 
 from __future__ import annotations
 
@@ -19,31 +20,54 @@ from yuanzi.web.client import current_user
 from yuanzi.web.render import csrf_rejected, redirect
 
 User = identity_service.UserInfo
+# What a form post's action answers: where to go next (a 303), or the screen to show (rendered
+# in the unit of work, before it commits).
+Answer = str | Response
 
 
-def form_action(
+def form_post(
     request: Request,
     csrf_token: str,
-    action: Callable[[UnitOfWork, User], str],
-    failed: Callable[[UnitOfWork, User, Problem], Response],
+    action: Callable[[UnitOfWork], Answer],
+    failed: Callable[[UnitOfWork, Problem], Response],
 ) -> Response:
-    """Run `action` for a form post; it returns where to go next. A Problem rolls back and
-    `failed` answers it (with the unit of work still open for re-rendering the screen)."""
+    """Run `action` for a form post that acts as nobody in particular (the consoles): a Problem
+    rolls back and `failed` answers it (with the unit of work still open for re-rendering the
+    screen); otherwise the unit of work commits and the answer is given."""
     try:
         session.check_csrf(request, csrf_token)
     except session.CsrfRejected:
         return csrf_rejected(request)
     with runtime(request).uow() as uow:
-        user = current_user(request, uow)
-        if user is None:
-            return redirect(request, "/")
         try:
-            url = action(uow, user)
+            answer = action(uow)
         except Problem as exc:
             uow.rollback()
-            return failed(uow, user, exc)
+            return failed(uow, exc)
         uow.commit()
-    return redirect(request, url)
+    return redirect(request, answer) if isinstance(answer, str) else answer
+
+
+def form_action(
+    request: Request,
+    csrf_token: str,
+    action: Callable[[UnitOfWork, User], Answer],
+    failed: Callable[[UnitOfWork, User, Problem], Response],
+) -> Response:
+    """`form_post` as the signed-in user, whom `action` and `failed` are given; signed out, the
+    post goes back to the sign-in screen."""
+    user: User | None = None
+
+    def as_user(uow: UnitOfWork) -> Answer:
+        nonlocal user
+        user = current_user(request, uow)
+        return redirect(request, "/") if user is None else action(uow, user)
+
+    def refused(uow: UnitOfWork, exc: Problem) -> Response:
+        assert user is not None  # the action ran, so someone was signed in
+        return failed(uow, user, exc)
+
+    return form_post(request, csrf_token, as_user, refused)
 
 
 async def json_action(

@@ -10,14 +10,14 @@ import segno
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from yuanzi.core.errors import Problem
+from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.pay import service as pay_service
-from yuanzi.web import session
+from yuanzi.web.actions import User, form_action
 from yuanzi.web.client import current_user
-from yuanzi.web.render import csrf_rejected, fen_from_yuan, page, redirect
+from yuanzi.web.render import fen_from_yuan, page, redirect
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -97,36 +97,23 @@ def collect_pay(
     payment_key: FormStr = "",
 ) -> Response:
     """Pay the code's owner; the form's one-time key makes a double submit pay once."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        user = current_user(request, uow)
-        if user is None:
-            return redirect(request, "/")
-        code = pay_service.get_code(uow=uow, code_id=code_id)
+
+    def action(uow: UnitOfWork, user: User) -> Response:
         fen = fen_from_yuan(yuan)
         if fen is None:
-            return _page(
-                request,
-                uow,
-                user,
-                code,
-                error="Enter an amount in yuan, e.g. 12.50. 请输入金额。",
-                status_code=422,
-            )
-        try:
-            result = pay_service.pay_code(
-                uow=uow,
-                code_id=code_id,
-                user_id=user.user_id,
-                amount=fen,
-                idempotency_key=payment_key,
-                remark=remark.strip() or None,
-            )
-        except Problem as exc:
-            uow.rollback()
-            return _page(request, uow, user, code, error=exc.detail, status_code=exc.status)
-        uow.commit()
+            raise InvalidInput("Enter an amount in yuan, e.g. 12.50. 请输入金额。", field="yuan")
+        result = pay_service.pay_code(
+            uow=uow,
+            code_id=code_id,
+            user_id=user.user_id,
+            amount=fen,
+            idempotency_key=payment_key,
+            remark=remark.strip() or None,
+        )
         return _page(request, uow, user, pay_service.get_code(uow=uow, code_id=code_id), paid=result)
+
+    def failed(uow: UnitOfWork, user: User, exc: Problem) -> Response:
+        code = pay_service.get_code(uow=uow, code_id=code_id)  # an unknown code: NotFound, a 404
+        return _page(request, uow, user, code, error=exc.detail, status_code=exc.status)
+
+    return form_action(request, csrf_token, action, failed)

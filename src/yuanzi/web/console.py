@@ -10,12 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from yuanzi.core.errors import Problem
+from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
-from yuanzi.web import session
-from yuanzi.web.render import csrf_rejected, page, redirect
+from yuanzi.web.actions import form_post
+from yuanzi.web.render import page
 
 router = APIRouter(prefix="/console")
 FormStr = Annotated[str, Form()]
@@ -74,40 +74,36 @@ def create_app(
     developer_id: FormStr = "",
 ) -> Response:
     """Register an app; 201 with its secret, shown this once."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    form = {"type": type, "name": name, "developer_id": developer_id}
-    with runtime(request).uow() as uow:
+
+    def action(uow: UnitOfWork) -> Response:
         developer = developer_id.strip()
         if developer and not (developer.isascii() and developer.isdigit() and len(developer) < 19):
-            error = "Developer id must be a whole number, or empty for a new developer account."
-            return _console(request, uow, app_form=form, app_error=error, status_code=422)
-        try:
-            new = identity_service.create_app(
-                uow=uow, type=type, name=name, developer_id=int(developer) if developer else None
+            raise InvalidInput(
+                "Developer id must be a whole number, or empty for a new developer account.",
+                field="developer_id",
             )
-        except Problem as exc:
-            uow.rollback()
-            return _console(request, uow, app_form=form, app_error=exc.detail, status_code=exc.status)
-        uow.commit()
+        new = identity_service.create_app(
+            uow=uow, type=type, name=name, developer_id=int(developer) if developer else None
+        )
         return _console(request, uow, new_app=new, status_code=201)
+
+    def failed(uow: UnitOfWork, exc: Problem) -> Response:
+        form = {"type": type, "name": name, "developer_id": developer_id}
+        return _console(request, uow, app_form=form, app_error=exc.detail, status_code=exc.status)
+
+    return form_post(request, csrf_token, action, failed)
 
 
 @router.post("/users", response_model=None)
 def create_user(request: Request, csrf_token: FormStr = "", nickname: FormStr = "") -> Response:
     """Create a user, then show the console again."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        try:
-            user = identity_service.create_user(uow=uow, nickname=nickname)
-        except Problem as exc:
-            uow.rollback()
-            ctx = {"user_form": {"nickname": nickname}, "user_error": exc.detail}
-            return _console(request, uow, status_code=exc.status, **ctx)
-        uow.commit()
-    return redirect(request, f"/console?created_user={user.user_id}#users")
+
+    def action(uow: UnitOfWork) -> str:
+        user = identity_service.create_user(uow=uow, nickname=nickname)
+        return f"/console?created_user={user.user_id}#users"
+
+    def failed(uow: UnitOfWork, exc: Problem) -> Response:
+        ctx = {"user_form": {"nickname": nickname}, "user_error": exc.detail}
+        return _console(request, uow, status_code=exc.status, **ctx)
+
+    return form_post(request, csrf_token, action, failed)

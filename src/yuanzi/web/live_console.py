@@ -16,8 +16,8 @@ from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.live import service as live_service
-from yuanzi.web import session
-from yuanzi.web.render import csrf_rejected, page, redirect, settings
+from yuanzi.web.actions import form_post
+from yuanzi.web.render import page, settings
 
 router = APIRouter(prefix="/console/live")
 FormStr = Annotated[str, Form()]
@@ -67,29 +67,26 @@ def go_live(
 ) -> Response:
     """Create a room for a channel (with a cover photo, if given); its page shows the stream key
     this once."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        try:
-            if not creator_id.strip().isdigit():
-                raise Problem(422, "invalid_input", "choose a channel")
-            creator = channels_service.get_creator(uow=uow, creator_id=int(creator_id))
-            new = live_service.create_room(uow=uow, user_id=creator.user_id, title=title)
-            if cover is not None and cover.filename:
-                live_service.set_cover(
-                    uow=uow,
-                    data_dir=settings(request).data_dir,
-                    room_id=new.room.room_id,
-                    user_id=creator.user_id,
-                    upload=cover.file,
-                )
-        except Problem as exc:
-            uow.rollback()
-            return _rooms_page(request, error=exc.detail, status_code=exc.status)
-        uow.commit()
+
+    def action(uow: UnitOfWork) -> Response:
+        if not creator_id.strip().isdigit():
+            raise Problem(422, "invalid_input", "choose a channel")
+        creator = channels_service.get_creator(uow=uow, creator_id=int(creator_id))
+        new = live_service.create_room(uow=uow, user_id=creator.user_id, title=title)
+        if cover is not None and cover.filename:
+            live_service.set_cover(
+                uow=uow,
+                data_dir=settings(request).data_dir,
+                room_id=new.room.room_id,
+                user_id=creator.user_id,
+                upload=cover.file,
+            )
         return _room_page(request, uow, new.room.room_id, stream_key=new.stream_key, status_code=201)
+
+    def failed(uow: UnitOfWork, exc: Problem) -> Response:
+        return _rooms_page(request, error=exc.detail, status_code=exc.status)
+
+    return form_post(request, csrf_token, action, failed)
 
 
 def _room_page(request: Request, uow: UnitOfWork, room_id: int, **extra: Any) -> HTMLResponse:
@@ -126,21 +123,18 @@ def room(request: Request, room_id: int) -> Response:
 @router.post("/{room_id}/{action}", response_class=HTMLResponse, response_model=None)
 def start_or_end(request: Request, room_id: int, action: str, csrf_token: FormStr = "") -> Response:
     """开播 start / 下播 end, as the room's owner."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    if action not in ("start", "end"):
-        return _rooms_page(request, error=f"no action {action!r}", status_code=404)
-    with runtime(request).uow() as uow:
-        try:
-            owner = live_service.get_room(uow=uow, room_id=room_id).user_id
-            change = live_service.start if action == "start" else live_service.end
-            change(uow=uow, room_id=room_id, user_id=owner)
-        except Problem as exc:
-            uow.rollback()
-            if exc.status == 404:
-                return _rooms_page(request, error=exc.detail, status_code=404)
-            return _room_page(request, uow, room_id, error=exc.detail, status_code=exc.status)
-        uow.commit()
-    return redirect(request, f"/console/live/{room_id}")
+
+    def start_or_end_room(uow: UnitOfWork) -> str:
+        if action not in ("start", "end"):
+            raise Problem(404, "not_found", f"no action {action!r}")
+        owner = live_service.get_room(uow=uow, room_id=room_id).user_id
+        change = live_service.start if action == "start" else live_service.end
+        change(uow=uow, room_id=room_id, user_id=owner)
+        return f"/console/live/{room_id}"
+
+    def failed(uow: UnitOfWork, exc: Problem) -> Response:
+        if exc.status == 404:
+            return _rooms_page(request, error=exc.detail, status_code=404)
+        return _room_page(request, uow, room_id, error=exc.detail, status_code=exc.status)
+
+    return form_post(request, csrf_token, start_or_end_room, failed)

@@ -16,6 +16,7 @@ from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.pay import service as pay_service
 from yuanzi.web import session
+from yuanzi.web.actions import form_post
 from yuanzi.web.render import csrf_rejected, page, redirect
 
 router = APIRouter(prefix="/console")
@@ -49,19 +50,16 @@ def create_merchant(
     request: Request, csrf_token: FormStr = "", name: FormStr = "", appid: FormStr = ""
 ) -> Response:
     """Open a merchant; 201 with its keys, shown this once."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        try:
-            new = pay_service.create_merchant(uow=uow, name=name, appid=appid)
-        except Problem as exc:
-            uow.rollback()
-            form = {"name": name, "appid": appid}
-            return _merchants(request, uow, form=form, error=exc.detail, status_code=exc.status)
-        uow.commit()
+
+    def action(uow: UnitOfWork) -> Response:
+        new = pay_service.create_merchant(uow=uow, name=name, appid=appid)
         return _merchants(request, uow, new_merchant=new, status_code=201)
+
+    def failed(uow: UnitOfWork, exc: Problem) -> Response:
+        form = {"name": name, "appid": appid}
+        return _merchants(request, uow, form=form, error=exc.detail, status_code=exc.status)
+
+    return form_post(request, csrf_token, action, failed)
 
 
 def _merchant(
@@ -94,18 +92,15 @@ def merchant(request: Request, mchid: str) -> HTMLResponse:
 @router.post("/merchants/{mchid}/codes", response_model=None)
 def create_code(request: Request, mchid: str, csrf_token: FormStr = "", name: FormStr = "") -> Response:
     """Issue a collection code to the merchant."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        try:
-            pay_service.create_code(uow=uow, name=name, mchid=mchid)
-        except Problem as exc:
-            uow.rollback()
-            return _merchant(request, uow, mchid, code_error=exc.detail, status_code=exc.status)
-        uow.commit()
-    return redirect(request, f"/console/merchants/{mchid}#codes")
+
+    def action(uow: UnitOfWork) -> str:
+        pay_service.create_code(uow=uow, name=name, mchid=mchid)
+        return f"/console/merchants/{mchid}#codes"
+
+    def failed(uow: UnitOfWork, exc: Problem) -> Response:
+        return _merchant(request, uow, mchid, code_error=exc.detail, status_code=exc.status)
+
+    return form_post(request, csrf_token, action, failed)
 
 
 @router.get("/merchants/{mchid}/bills/{kind}", response_model=None)

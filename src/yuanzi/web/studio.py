@@ -14,9 +14,9 @@ from yuanzi.channels import service as channels_service
 from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.web import session
+from yuanzi.web.actions import form_post
 from yuanzi.web.channels import publish_form
-from yuanzi.web.render import csrf_rejected, page, redirect, settings
+from yuanzi.web.render import page, settings
 
 router = APIRouter(prefix="/console/channels")
 FormStr = Annotated[str, Form()]
@@ -88,19 +88,16 @@ def upload(
     images: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     """Publish as the channel: a video or images, text, and whether it is declared original."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
+
+    def action(uow: UnitOfWork) -> str:
         try:
             creator = channels_service.get_creator(uow=uow, creator_id=creator_id)
         except NotFound:
-            return redirect(request, "/console/channels")
-        try:
-            publish_form(request, uow, creator.user_id, text, declared_original == "1", video, images)
-        except Problem as exc:
-            uow.rollback()
-            return _studio(request, uow, creator_id, error=exc.detail, status_code=exc.status)
-        uow.commit()
-    return redirect(request, f"/console/channels/{creator_id}")
+            return "/console/channels"
+        publish_form(request, uow, creator.user_id, text, declared_original == "1", video, images)
+        return f"/console/channels/{creator_id}"
+
+    def failed(uow: UnitOfWork, exc: Problem) -> Response:
+        return _studio(request, uow, creator_id, error=exc.detail, status_code=exc.status)
+
+    return form_post(request, csrf_token, action, failed)

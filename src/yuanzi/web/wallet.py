@@ -8,14 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from yuanzi.core.errors import Problem
+from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.pay import service as pay_service
-from yuanzi.web import session
+from yuanzi.web.actions import User, form_action
 from yuanzi.web.client import current_user
-from yuanzi.web.render import csrf_rejected, fen_from_yuan, page, redirect, settings
+from yuanzi.web.render import fen_from_yuan, page, redirect, settings
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -121,27 +121,21 @@ def confirm(
     coupon_id: FormStr = "",
 ) -> Response:
     """The payer confirms the sheet: pay from the wallet (and a voucher, if chosen)."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        user = _signed_in(request, uow)
-        if user is None:
-            return redirect(request, "/")
-        try:
-            result = pay_service.pay(
-                uow=uow,
-                user_id=user.user_id,
-                prepay_id=prepay_id or None,
-                code_url=code_url or None,
-                coupon_id=coupon_id or None,
-            )
-        except Problem as exc:
-            uow.rollback()
-            return _result(request, uow, user, None, exc.detail, exc.status)
-        uow.commit()
+
+    def action(uow: UnitOfWork, user: User) -> Response:
+        result = pay_service.pay(
+            uow=uow,
+            user_id=user.user_id,
+            prepay_id=prepay_id or None,
+            code_url=code_url or None,
+            coupon_id=coupon_id or None,
+        )
         return _result(request, uow, user, result, None, 200)
+
+    def failed(uow: UnitOfWork, user: User, exc: Problem) -> Response:
+        return _result(request, uow, user, None, exc.detail, exc.status)
+
+    return form_action(request, csrf_token, action, failed)
 
 
 def _result(
@@ -191,29 +185,17 @@ def wallet(request: Request) -> Response:
 @router.post("/me/wallet/topup", response_class=HTMLResponse, response_model=None)
 def wallet_topup(request: Request, csrf_token: FormStr = "", yuan: FormStr = "") -> Response:
     """Sandbox: add money to the wallet."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        user = _signed_in(request, uow)
-        if user is None:
-            return redirect(request, "/")
+
+    def action(uow: UnitOfWork, user: User) -> str:
         if not settings(request).is_sandbox:
-            return _wallet(request, uow, user, error="Top-ups exist only in the sandbox.", status_code=403)
+            raise Problem(403, "sandbox_only", "Top-ups exist only in the sandbox.")
         fen = fen_from_yuan(yuan)
         if fen is None:
-            return _wallet(
-                request,
-                uow,
-                user,
-                error="Enter an amount in yuan, e.g. 50 or 12.34. 请输入金额。",
-                status_code=422,
-            )
-        try:
-            pay_service.topup(uow=uow, user_id=user.user_id, amount=fen)
-        except Problem as exc:
-            uow.rollback()
-            return _wallet(request, uow, user, error=exc.detail, status_code=exc.status)
-        uow.commit()
-    return redirect(request, "/me/wallet")
+            raise InvalidInput("Enter an amount in yuan, e.g. 50 or 12.34. 请输入金额。", field="yuan")
+        pay_service.topup(uow=uow, user_id=user.user_id, amount=fen)
+        return "/me/wallet"
+
+    def failed(uow: UnitOfWork, user: User, exc: Problem) -> Response:
+        return _wallet(request, uow, user, error=exc.detail, status_code=exc.status)
+
+    return form_action(request, csrf_token, action, failed)
