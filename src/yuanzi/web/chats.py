@@ -1,6 +1,6 @@
-"""The phone's chats (聊天): the Chats tab's list with unread counts and the friends to start a
-chat with, and a chat: its messages, a box to send, new messages and recalls picked up by
-polling the chat's change sequence."""
+"""The phone's chats (聊天) beyond the Chats tab itself (client.py): starting a chat with a friend,
+a contact, a chat — its messages, a box to send, new messages and recalls picked up by polling
+the chat's change sequence — and the tab bar's unread badge."""
 
 from __future__ import annotations
 
