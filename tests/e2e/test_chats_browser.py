@@ -75,3 +75,24 @@ def test_two_friends_chat_in_real_time_and_search_their_chats(
     screenshot(hong_page, "chat-search.png", tmp_path, artifacts)
     hit.get_by_role("link").click()
     expect(hong_page.locator(".bubble.mine")).to_contain_text("好呀，几点？")
+
+
+def test_a_long_chat_opens_at_its_latest_message_or_at_a_searched_one(
+    browser: Browser, running_server: str
+) -> None:
+    base = running_server
+    ming = httpx.post(f"{base}/sandbox/users", json={"nickname": "小明"}).json()["user_id"]
+    hong = httpx.post(f"{base}/sandbox/users", json={"nickname": "小红"}).json()["user_id"]
+    httpx.post(f"{base}/sandbox/users/{ming}/friends", json={"user_id": hong}).raise_for_status()
+    as_hong = {"X-Yuanzi-User": str(hong)}
+    chat = httpx.post(f"{base}/api/chats", json={"user_id": ming}, headers=as_hong).json()["conversation_id"]
+    sent = [
+        httpx.post(f"{base}/api/chats/{chat}/messages", json={"text": f"第{i}条"}, headers=as_hong).json()
+        for i in range(40)
+    ]
+    page = signed_in(browser, base, "小明")
+    page.goto(f"{base}/chats/{chat}")
+    expect(page.locator(f"#m{sent[-1]['message_id']}")).to_be_in_viewport()
+    expect(page.locator(f"#m{sent[0]['message_id']}")).not_to_be_in_viewport()
+    page.goto(f"{base}/chats/{chat}#m{sent[3]['message_id']}")  # as a search result links to it
+    expect(page.locator(f"#m{sent[3]['message_id']}")).to_be_in_viewport()

@@ -15,6 +15,12 @@
     var errorBox = section.querySelector("#chat-error");
     var token = document.querySelector('meta[name="yuanzi-csrf"]');
     var lastRead = 0;
+    // The screen scrolls inside the phone frame on a desktop, the window on a phone: both.
+    var toBottom = function () {
+      var screen = document.getElementById("screen");
+      if (screen) screen.scrollTop = screen.scrollHeight;
+      window.scrollTo(0, document.body.scrollHeight);
+    };
 
     var post = function (url, body) {
       return fetch(url, {
@@ -64,7 +70,7 @@
         item.appendChild(text);
         if (m.mine && fresh) item.appendChild(recallButton(m.message_id));
       }
-      if (fresh) { log.appendChild(item); log.scrollTop = log.scrollHeight; window.scrollTo(0, document.body.scrollHeight); }
+      if (fresh) { log.appendChild(item); toBottom(); }
       return m;
     };
     var markRead = function () {
@@ -109,6 +115,10 @@
       if (!button) return;
       post("/chats/messages/" + button.getAttribute("data-recall") + "/recall", {}).then(show).catch(function () {});
     });
+    // Open at the latest message, as WeChat does — or at the one a search result points to.
+    var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    if (target) target.scrollIntoView({ block: "center" });
+    else toBottom();
     markRead();
     setTimeout(poll, POLL_MS);
   }
