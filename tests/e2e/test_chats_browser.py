@@ -88,11 +88,18 @@ def test_a_long_chat_opens_at_its_latest_message_or_at_a_searched_one(
     chat = httpx.post(f"{base}/api/chats", json={"user_id": ming}, headers=as_hong).json()["conversation_id"]
     sent = [
         httpx.post(f"{base}/api/chats/{chat}/messages", json={"text": f"第{i}条"}, headers=as_hong).json()
-        for i in range(40)
+        for i in range(60)
     ]
     page = signed_in(browser, base, "小明")
     page.goto(f"{base}/chats/{chat}")
     expect(page.locator(f"#m{sent[-1]['message_id']}")).to_be_in_viewport()
-    expect(page.locator(f"#m{sent[0]['message_id']}")).not_to_be_in_viewport()
-    page.goto(f"{base}/chats/{chat}#m{sent[3]['message_id']}")  # as a search result links to it
+    expect(page.locator(f"#m{sent[10]['message_id']}")).not_to_be_in_viewport()
+    expect(page.locator(f"#m{sent[0]['message_id']}")).to_have_count(0)  # the latest 50 only
+    page.get_by_role("link", name="更早的消息 Earlier messages").click()
+    expect(page.locator(f"#m{sent[0]['message_id']}")).to_be_attached()
+    # A search result opens the page of history ending at its message, scrolled to it.
+    page.goto(f"{base}/chats/{chat}?at={sent[3]['message_id']}#m{sent[3]['message_id']}")
     expect(page.locator(f"#m{sent[3]['message_id']}")).to_be_in_viewport()
+    expect(page.locator(f"#m{sent[4]['message_id']}")).to_have_count(0)
+    page.get_by_role("link", name="回到最新消息 Back to the latest").click()
+    expect(page.locator(f"#m{sent[-1]['message_id']}")).to_be_in_viewport()

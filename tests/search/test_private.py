@@ -44,7 +44,7 @@ def test_members_find_their_message_and_no_one_else_does(
     assert result["kind"] == "message"
     assert result["title_html"] == "周末去中国<em>农业</em>发展银行开户"  # the first line
     assert "身份证" in result["snippet_html"]
-    assert (result["author"], result["url"]) == ("安娜", "/chats/7#m1")
+    assert (result["author"], result["url"]) == ("安娜", "/chats/7?at=1#m1")
     assert result["created_at"] == SENT_AT
     assert found(client, "农业", stranger, scope="chats") == []
     # Every other scope is public: the post, never the message, whoever searches.

@@ -101,3 +101,19 @@ def test_the_tab_bar_badge_counts_unread_messages(client: TestClient) -> None:
     send(client, hong, chat, "二")
     assert client.get("/chats/unread").json() == {"unread": 2}
     assert 'id="chats-badge"' in client.get("/discover").text  # every screen with the tab bar
+
+
+def test_scrolled_back_a_chat_shows_history_without_the_send_box(client: TestClient) -> None:
+    me = sign_up(client, "小明")
+    hong = make_user(client, "小红")
+    client.post(f"/sandbox/users/{me}/friends", json={"user_id": hong})
+    chat = open_chat(client, hong, me)
+    sent = [send(client, hong, chat, f"第{i}条") for i in range(55)]
+    latest = client.get(f"/chats/{chat}").text
+    assert 'id="chat-send"' in latest
+    assert f'href="/chats/{chat}?before={sent[5]["message_id"]}"' in latest  # earlier than the 50 shown
+    at = client.get(f"/chats/{chat}", params={"at": sent[2]["message_id"]}).text
+    assert [f'id="m{m["message_id"]}"' in at for m in sent[:4]] == [True, True, True, False]
+    assert 'id="chat-send"' not in at
+    assert 'id="chat-latest"' in at
+    assert "data-history" in at

@@ -57,7 +57,7 @@ def test_the_chats_scope_finds_my_messages_without_suggestions(
     page = client.get("/search", params={"q": "香山", "scope": "chats"}).text
     assert 'id="results-message"' in page
     assert "聊天记录 Chat history" in page
-    assert 'href="/chats/7#m1"' in page
+    assert 'href="/chats/7?at=1#m1"' in page
     assert "<em>香山</em>" in page
     assert 'data-doc-id="message:2"' not in page  # not my chat
     assert 'placeholder="搜索聊天记录' in page

@@ -129,7 +129,8 @@ def message_doc(message: MessageSent) -> Doc:
         title=post_title(message.text),
         body=message.text,
         author=message.sender_name,
-        url=f"/chats/{message.conversation_id}#m{message.message_id}",
+        # The chat's page of history ending at it, scrolled to it.
+        url=f"/chats/{message.conversation_id}?at={message.message_id}#m{message.message_id}",
         # The event's time is UTC, with or without its offset written out.
         created_at=sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=dt.UTC),
         readers=tuple(message.member_ids),

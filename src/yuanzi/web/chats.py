@@ -20,6 +20,7 @@ from yuanzi.web.render import not_found, page, redirect
 
 router = APIRouter(prefix="/chats")
 FormStr = Annotated[str, Form()]
+PAGE = 50  # messages on a chat's screen
 
 
 def message_json(message: chats_service.MessageInfo, user_id: int) -> dict[str, Any]:
@@ -78,8 +79,14 @@ def contact(request: Request, friend_id: int) -> Response:
 
 
 @router.get("/{conversation_id}", response_class=HTMLResponse, response_model=None)
-def chat(request: Request, conversation_id: int) -> Response:
-    """A chat: the latest messages and the box to send."""
+def chat(
+    request: Request, conversation_id: int, before: int | None = None, at: int | None = None
+) -> Response:
+    """A chat: the latest messages and the box to send. Scrolled back (`before` a message, or
+    ending `at` the one a search result opens), it shows that page of history instead, with the
+    way back to the latest."""
+    if at is not None:
+        before = at + 1
     with runtime(request).read_uow() as uow:
         user = current_user(request, uow)
         if user is None:
@@ -88,7 +95,9 @@ def chat(request: Request, conversation_id: int) -> Response:
             found = chats_service.get_conversation(
                 uow=uow, user_id=user.user_id, conversation_id=conversation_id
             )
-            messages = chats_service.history(uow=uow, user_id=user.user_id, conversation_id=conversation_id)
+            messages = chats_service.history(
+                uow=uow, user_id=user.user_id, conversation_id=conversation_id, before=before, limit=PAGE
+            )
         except NotFound:
             return not_found(request, user)
         ctx = {
@@ -96,6 +105,9 @@ def chat(request: Request, conversation_id: int) -> Response:
             "user": user,
             "chat": found,
             "messages": messages,
+            "history": before is not None,
+            # A full page: there may be earlier messages.
+            "earlier": messages[0].message_id if len(messages) == PAGE else None,
             "recall_after": uow.now() - chats_service.RECALL_WINDOW,  # older ones can't be recalled
         }
         return page(request, "client/chat.html", ctx)

@@ -96,6 +96,13 @@
       return id.replace(/[^A-Za-z0-9_-]/g, "");
     };
 
+    // A page of history (scrolled back, or opened at a searched message): shown where it was
+    // asked for, neither followed nor marked read.
+    if (section.hasAttribute("data-history")) {
+      var asked = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+      if (asked) asked.scrollIntoView({ block: "center" });
+      return;
+    }
     var form = section.querySelector("#chat-send");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
