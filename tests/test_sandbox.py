@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -50,3 +52,15 @@ def test_production_mode_has_no_sandbox(settings: Settings, engine: Engine) -> N
             assert response.json()["code"] == "not_found"
         # The WeChat dialect is still served.
         assert client.get("/cgi-bin/token").json()["errcode"] == 41002
+
+
+def test_a_running_server_follows_the_clock_another_process_moved(
+    running_server: str, engine: Engine
+) -> None:
+    before = httpx.get(f"{running_server}/sandbox/clock").json()["timestamp"]
+    elsewhere = SandboxClock(engine)  # another `yuanzi serve` on the same database
+    elsewhere.advance(7200)
+    deadline = time.monotonic() + 10
+    while httpx.get(f"{running_server}/sandbox/clock").json()["timestamp"] - before < 7200:
+        assert time.monotonic() < deadline, "the server did not pick up the other process's clock"
+        time.sleep(0.2)

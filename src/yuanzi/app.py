@@ -21,6 +21,7 @@ from yuanzi.core.events import Subscribers
 from yuanzi.core.http import BodyLimitMiddleware, FastJSONResponse, install_error_handlers
 from yuanzi.core.observability import RequestContextMiddleware, metrics
 from yuanzi.core.runtime import Runtime
+from yuanzi.core.worker import Worker
 from yuanzi.identity import sandbox as identity_sandbox
 from yuanzi.identity import wx as identity_wx
 from yuanzi.live import commerce_routes as live_commerce_routes
@@ -57,12 +58,25 @@ def build_runtime(
     )
 
 
+def sandbox_clock_follower(clock: SandboxClock) -> Worker:
+    """Every second, pick up the offset another process sharing the database moved the sandbox
+    clock to (`/sandbox/clock/advance` on another node)."""
+
+    def follow() -> int:
+        clock.load()
+        return 0
+
+    return Worker("sandbox-clock", follow, interval=1.0, on_commit=False)
+
+
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """The yuanzi ASGI application."""
     settings = settings or Settings()
     rt = runtime or build_runtime(settings)
     for worker in components.workers(rt.plain_uow, settings):
         rt.add_worker(worker)
+    if isinstance(rt.clock, SandboxClock):
+        rt.add_worker(sandbox_clock_follower(rt.clock))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from yuanzi.core.db import Base
+from yuanzi.core.db import Base, read_only
 
 # China Standard Time: WeChat's days (bills, settlement, daily limits, creator income) are Beijing days.
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -67,8 +67,9 @@ class SandboxClock:
         self._offset = 0.0
 
     def load(self) -> None:
-        """Read the offset another process (or an earlier run) may have moved."""
-        with Session(self._engine) as session:
+        """Read the offset another process (or an earlier run) may have moved (a read-only
+        transaction: on SQLite it neither takes nor waits for the writers' lock)."""
+        with Session(read_only(self._engine)) as session:
             offset = session.scalar(select(ClockOffset.offset_seconds).where(ClockOffset.id == 1))
         with self._lock:
             self._offset = max(self._offset, offset or 0.0)
