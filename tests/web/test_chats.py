@@ -25,6 +25,7 @@ def test_the_chats_tab_lists_chats_and_friends_to_message(client: TestClient) ->
     assert f'href="/chats/{chat}"' in tab
     assert "明天&lt;b&gt;开会&lt;/b&gt;吗？" in tab  # shown as text
     assert 'aria-label="1 unread"' in tab
+    assert '<time class="muted" datetime="' in tab  # when the latest message came
     assert 'id="chat-friends"' in tab
     assert "小刚" in tab
     opened = client.post(

@@ -49,7 +49,8 @@ def chat_list(uow: UnitOfWork, user: identity_service.UserInfo) -> dict[str, Any
     talking = {c.other.user_id for c in chats}
     friend_ids = [f for f in identity_service.friends_of(uow=uow, user_id=user.user_id) if f not in talking]
     users = identity_service.get_users(uow=uow, user_ids=friend_ids)
-    return {"chats": chats, "friends": [users[f] for f in friend_ids if f in users], "error": None}
+    friends = [users[f] for f in friend_ids if f in users]
+    return {"chats": chats, "friends": friends, "error": None, "now": uow.now()}
 
 
 def _signed_out(request: Request, uow: UnitOfWork, **context: Any) -> HTMLResponse:

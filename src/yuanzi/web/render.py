@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 import yuanzi
+from yuanzi.core.clock import BEIJING
 from yuanzi.settings import Settings
 from yuanzi.web import session
 
@@ -21,6 +22,17 @@ templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
 def _utc(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def chat_time(value: dt.datetime, now: dt.datetime) -> str:
+    """When a message was sent, as WeChat's chat list says it, in Beijing time: the time today,
+    昨天 yesterday, the date this year, the full date before."""
+    sent, today = value.astimezone(BEIJING), now.astimezone(BEIJING).date()
+    if sent.date() == today:
+        return sent.strftime("%H:%M")
+    if sent.date() == today - dt.timedelta(days=1):
+        return "昨天"
+    return f"{sent.month}月{sent.day}日" if sent.year == today.year else sent.strftime("%Y/%m/%d")
 
 
 def _yuan(fen: int) -> str:
@@ -42,6 +54,7 @@ def fen_from_yuan(text: str) -> int | None:
 
 templates.env.filters["utc"] = _utc
 templates.env.filters["yuan"] = _yuan
+templates.env.filters["chat_time"] = chat_time
 
 
 def settings(request: Request) -> Settings:
