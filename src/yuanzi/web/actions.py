@@ -16,8 +16,8 @@ from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.web import session
-from yuanzi.web.client import current_user
 from yuanzi.web.render import csrf_rejected, redirect
+from yuanzi.web.session import current_user
 
 User = identity_service.UserInfo
 # What a form post's action answers: where to go next (a 303), or the screen to show (rendered

@@ -16,8 +16,8 @@ from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.live import service as live_service
 from yuanzi.web.actions import form_action, json_action
-from yuanzi.web.client import current_user
 from yuanzi.web.render import not_found, page, redirect, settings
+from yuanzi.web.session import current_user
 
 router = APIRouter(prefix="/channels")
 FormStr = Annotated[str, Form()]

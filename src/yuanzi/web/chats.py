@@ -15,8 +15,9 @@ from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.web.actions import User, form_action, json_action
-from yuanzi.web.client import chat_list, current_user
+from yuanzi.web.client import chat_list
 from yuanzi.web.render import not_found, page, redirect
+from yuanzi.web.session import current_user
 
 router = APIRouter(prefix="/chats")
 FormStr = Annotated[str, Form()]

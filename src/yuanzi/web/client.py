@@ -9,12 +9,13 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
 from yuanzi.chats import service as chats_service
-from yuanzi.core.errors import NotFound, Problem
+from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.pay import service as pay_service
 from yuanzi.web import session
+from yuanzi.web.actions import form_post
 from yuanzi.web.render import csrf_rejected, page, redirect, settings
 
 router = APIRouter()
@@ -22,20 +23,6 @@ FormStr = Annotated[str, Form()]
 # Enough for a sandbox; the list is filtered to mini programs here (identity has no type filter).
 APPS_SHOWN = 500
 USERS_SHOWN = 50
-
-
-def current_user(request: Request, uow: UnitOfWork) -> identity_service.UserInfo | None:
-    """The signed-in user; a cookie naming a user who no longer exists is dropped."""
-    user_id = session.signed_in_user_id(request)
-    if user_id is None:
-        if request.cookies.get(session.SESSION_COOKIE):
-            request.state.drop_session = True
-        return None
-    try:
-        return identity_service.get_user(uow=uow, user_id=user_id)
-    except NotFound:
-        request.state.drop_session = True
-        return None
 
 
 def mini_programs(uow: UnitOfWork) -> list[identity_service.AppInfo]:
@@ -75,7 +62,7 @@ def _signed_out(request: Request, uow: UnitOfWork, **context: Any) -> HTMLRespon
 def chats(request: Request) -> HTMLResponse:
     """The Chats tab when signed in, otherwise the sign-in screen."""
     with runtime(request).uow() as uow:
-        user = current_user(request, uow)
+        user = session.current_user(request, uow)
         if user is None:
             return _signed_out(request, uow)
         return page(request, "client/chats.html", {"tab": "chats", "user": user, **chat_list(uow, user)})
@@ -85,7 +72,7 @@ def chats(request: Request) -> HTMLResponse:
 def discover(request: Request) -> Response:
     """The Discover tab: Channels, Live, Search and the mini programs."""
     with runtime(request).uow() as uow:
-        user = current_user(request, uow)
+        user = session.current_user(request, uow)
         if user is None:
             return redirect(request, "/")
         ctx = {"tab": "discover", "user": user, "apps": mini_programs(uow)}
@@ -110,7 +97,7 @@ def _me(request: Request, uow: UnitOfWork, user: identity_service.UserInfo, **co
 def me(request: Request) -> Response:
     """The Me tab: who you are, and a wx.login() button per mini program."""
     with runtime(request).uow() as uow:
-        user = current_user(request, uow)
+        user = session.current_user(request, uow)
         if user is None:
             return redirect(request, "/")
         return _me(request, uow, user)
@@ -119,40 +106,40 @@ def me(request: Request) -> Response:
 @router.post("/signin", response_model=None)
 def sign_in(request: Request, csrf_token: FormStr = "", user_id: FormStr = "") -> Response:
     """Sign in as an existing sandbox user."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        if not settings(request).is_sandbox:
-            return _signed_out(request, uow, status_code=403)
+
+    def action(uow: UnitOfWork) -> Response:
+        _sandbox_only(request)
         if not user_id.strip().isdigit():
-            return _signed_out(request, uow, error="Pick a user to sign in as. 请选择用户。", status_code=422)
-        try:
-            user = identity_service.get_user(uow=uow, user_id=int(user_id))
-        except Problem as exc:
-            return _signed_out(request, uow, error=exc.detail, status_code=exc.status)
-    response = redirect(request, "/")
-    session.set_session(request, response, user.user_id)
-    return response
+            raise InvalidInput("Pick a user to sign in as. 请选择用户。", field="user_id")
+        return _signed_in(request, identity_service.get_user(uow=uow, user_id=int(user_id)))
+
+    def failed(uow: UnitOfWork, exc: Problem) -> Response:
+        return _signed_out(request, uow, error=exc.detail, status_code=exc.status)
+
+    return form_post(request, csrf_token, action, failed)
 
 
 @router.post("/signin/new", response_model=None)
 def sign_up(request: Request, csrf_token: FormStr = "", nickname: FormStr = "") -> Response:
     """Create a sandbox user with `nickname` and sign in as them."""
-    try:
-        session.check_csrf(request, csrf_token)
-    except session.CsrfRejected:
-        return csrf_rejected(request)
-    with runtime(request).uow() as uow:
-        if not settings(request).is_sandbox:
-            return _signed_out(request, uow, status_code=403)
-        try:
-            user = identity_service.create_user(uow=uow, nickname=nickname)
-        except Problem as exc:
-            uow.rollback()
-            return _signed_out(request, uow, error=exc.detail, nickname=nickname, status_code=exc.status)
-        uow.commit()
+
+    def action(uow: UnitOfWork) -> Response:
+        _sandbox_only(request)
+        return _signed_in(request, identity_service.create_user(uow=uow, nickname=nickname))
+
+    def failed(uow: UnitOfWork, exc: Problem) -> Response:
+        return _signed_out(request, uow, error=exc.detail, nickname=nickname, status_code=exc.status)
+
+    return form_post(request, csrf_token, action, failed)
+
+
+def _sandbox_only(request: Request) -> None:
+    # Production sign-in needs an identity provider; _signed_out shows the production screen.
+    if not settings(request).is_sandbox:
+        raise Problem(403, "sandbox_only", "sandbox users exist only in sandbox mode")
+
+
+def _signed_in(request: Request, user: identity_service.UserInfo) -> Response:
     response = redirect(request, "/")
     session.set_session(request, response, user.user_id)
     return response
@@ -182,7 +169,7 @@ def wx_login(request: Request, csrf_token: FormStr = "", appid: FormStr = "") ->
     except session.CsrfRejected:
         return csrf_rejected(request)
     with runtime(request).uow() as uow:
-        user = current_user(request, uow)
+        user = session.current_user(request, uow)
         if user is None:
             if fragment:
                 ctx = {"result": {"error": "Signed out: sign in again. 请重新登录。"}}

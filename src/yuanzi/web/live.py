@@ -15,8 +15,8 @@ from yuanzi.identity import service as identity_service
 from yuanzi.live import service as live_service
 from yuanzi.pay import service as pay_service
 from yuanzi.web.actions import User, form_action, json_action
-from yuanzi.web.client import current_user
 from yuanzi.web.render import fen_from_yuan, not_found, page, redirect, settings
+from yuanzi.web.session import current_user
 
 router = APIRouter(prefix="/live")
 FormStr = Annotated[str, Form()]

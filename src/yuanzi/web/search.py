@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse
 from yuanzi.core.errors import NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.search import service as search_service
-from yuanzi.web.client import current_user
 from yuanzi.web.render import not_found, page, redirect, settings
+from yuanzi.web.session import current_user
 
 router = APIRouter(prefix="/search")
 KIND_NAMES = {

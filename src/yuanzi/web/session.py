@@ -1,4 +1,5 @@
-"""Signed cookies for the web client: who is signed in, and the CSRF token forms carry.
+"""Signed cookies for the web client: who is signed in (`current_user`), and the CSRF token forms
+carry.
 
 Both are HMAC-SHA256 under one secret key kept in `<data_dir>/web-secret.key` (32 random bytes,
 mode 600), created on first use. The session cookie holds `<user_id>.<mac>`; the CSRF check is a
@@ -17,6 +18,9 @@ from pathlib import Path
 from fastapi import Request, Response
 
 from yuanzi.core import keyfile
+from yuanzi.core.errors import NotFound
+from yuanzi.core.uow import UnitOfWork
+from yuanzi.identity import service as identity_service
 from yuanzi.settings import Settings
 
 SESSION_COOKIE = "yuanzi_session"
@@ -141,3 +145,17 @@ def check_csrf(request: Request, submitted: str) -> None:
     expected = nonce + "." + _mac(secret_key(request), "csrf", nonce)
     if not nonce or not hmac.compare_digest(token.encode(), expected.encode()):
         raise CsrfRejected
+
+
+def current_user(request: Request, uow: UnitOfWork) -> identity_service.UserInfo | None:
+    """The signed-in user; a cookie naming a user who no longer exists is dropped."""
+    user_id = signed_in_user_id(request)
+    if user_id is None:
+        if request.cookies.get(SESSION_COOKIE):
+            request.state.drop_session = True
+        return None
+    try:
+        return identity_service.get_user(uow=uow, user_id=user_id)
+    except NotFound:
+        request.state.drop_session = True
+        return None

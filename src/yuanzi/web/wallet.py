@@ -14,8 +14,8 @@ from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
 from yuanzi.pay import service as pay_service
 from yuanzi.web.actions import User, form_action
-from yuanzi.web.client import current_user
 from yuanzi.web.render import fen_from_yuan, page, redirect, settings
+from yuanzi.web.session import current_user
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
