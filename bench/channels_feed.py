@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
@@ -27,10 +26,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from sqlalchemy import Engine, create_engine, insert, select, text
+from sqlalchemy import Engine, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pay_api import free_port, start_server
+from scratch_db import scratch_database
 
 from yuanzi.core import migrate
 from yuanzi.core.db import create_db_engine
@@ -102,23 +102,6 @@ def seed(engine: Engine, creators: int, posts: int) -> None:
         )
 
 
-def own_database(server_url: str) -> str:
-    """A fresh database for this run on the server of `server_url` (dropped at the end)."""
-    name = f"yuanzi_bench_feed_{os.getpid()}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"{server_url.rsplit('/', 1)[0]}/{name}"
-
-
-def drop_database(server_url: str, url: str) -> None:
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def raw_candidates(engine: Engine, user_id: int) -> float:
     """Seconds for the Recommended feed's candidate fetch as plain SQL (no ORM, no ranking)."""
     tables = metadata.tables
@@ -179,13 +162,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="yuanzi-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="yuanzi-bench-") as tmp,
+        scratch_database(args.database_url, Path(tmp), "feed") as url,
+    ):
         data_dir = Path(tmp)
-        url = (
-            own_database(args.database_url)
-            if args.database_url
-            else f"sqlite:///{data_dir / 'yuanzi.sqlite3'}"
-        )
         engine = create_db_engine(url)
         migrate.upgrade(engine)
         started = time.perf_counter()
@@ -200,7 +181,7 @@ def main() -> None:
         baseline = statistics.median(raw)
         print(f"{'raw candidate query':<38} p50 {baseline * 1000:6.2f} ms (SQLAlchemy Core, same database)")
         port = free_port()
-        server = start_server(data_dir, port, url if args.database_url else None)
+        server = start_server(data_dir, port, url)
         try:
             base = f"http://127.0.0.1:{port}"
             for name, path in (
@@ -218,8 +199,6 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
             engine.dispose()
-            if args.database_url:
-                drop_database(args.database_url, url)
 
 
 if __name__ == "__main__":

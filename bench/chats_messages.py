@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, insert, select, text
+from sqlalchemy import Engine, insert, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch_db import scratch_database
 
 from yuanzi.chats import service as chats_service
 from yuanzi.chats.models import Message
@@ -123,14 +126,10 @@ def main() -> None:
         "--database-url", default=None, help="a PostgreSQL server (a database is made and dropped)"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="yuanzi-bench-chats-") as tmp:
-        url, admin = f"sqlite:///{Path(tmp) / 'chats.sqlite3'}", None
-        if args.database_url:
-            name = f"yuanzi_bench_chats_{os.getpid()}"
-            admin = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = f"{args.database_url.rsplit('/', 1)[0]}/{name}"
+    with (
+        tempfile.TemporaryDirectory(prefix="yuanzi-bench-chats-") as tmp,
+        scratch_database(args.database_url, Path(tmp), "chats") as url,
+    ):
         engine = create_db_engine(url)
         try:
             migrate.upgrade(engine)
@@ -149,10 +148,6 @@ def main() -> None:
             bench_sync(runtime, engine, me, chats, rounds=500)
         finally:
             engine.dispose()
-            if admin is not None:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-                admin.dispose()
 
 
 if __name__ == "__main__":

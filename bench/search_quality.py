@@ -14,15 +14,13 @@ import argparse
 import datetime as dt
 import json
 import math
-import os
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch_db import scratch_database
 from search_latency import load_documents
 
 from yuanzi.core import migrate
@@ -63,15 +61,13 @@ def main() -> None:
     parser.add_argument("--backend", choices=search_service.BACKENDS, default="tantivy")
     parser.add_argument("--database-url", default=None, help="PostgreSQL server for --backend postgresql")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="yuanzi-search-eval-") as tmp:
-        url, admin = f"sqlite:///{tmp}/eval.sqlite3", None
-        if args.backend == "postgresql":
-            server = args.database_url or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-            name = f"yuanzi_search_eval_{os.getpid()}"
-            admin = create_engine(server, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = f"{server.rsplit('/', 1)[0]}/{name}"
+    server = None
+    if args.backend == "postgresql":
+        server = args.database_url or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    with (
+        tempfile.TemporaryDirectory(prefix="yuanzi-search-eval-") as tmp,
+        scratch_database(server, Path(tmp), "search_eval") as url,
+    ):
         settings = Settings(data_dir=Path(tmp), database_url=url, search_backend=args.backend)
         engine = create_db_engine(url)
         try:
@@ -121,10 +117,6 @@ def main() -> None:
                 )
         finally:
             engine.dispose()
-            if admin is not None:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-                admin.dispose()
     print(f"backend: {args.backend}; {len(corpus)} documents, {len(rows)} queries (bench/search_eval/)")
     print(f"{'query':<14} {'nDCG@10 BM25':>13} {'full':>7} {'recall@50 BM25':>15} {'full':>7}")
     for query, n_bm25, n_full, r_bm25, r_full in rows:
