@@ -141,9 +141,10 @@ def list_conversations(*, uow: UnitOfWork, user_id: int, limit: int = LIST_MAX) 
     return _infos(uow, user_id, ids)
 
 
-def unread_total(*, uow: UnitOfWork, user_id: int) -> int:
-    """Messages from others the user has not read, across their chats (the tab's badge)."""
-    return sum(_unread(uow, user_id, None).values())
+def unread_total(*, uow: UnitOfWork, user_id: int, conversation_id: int | None = None) -> int:
+    """Messages from others the user has not read, in one chat or across all of them (the tab's
+    badge)."""
+    return sum(_unread(uow, user_id, None if conversation_id is None else [conversation_id]).values())
 
 
 def _unread(uow: UnitOfWork, user_id: int, conversation_ids: list[int] | None) -> dict[int, int]:

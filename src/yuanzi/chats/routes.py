@@ -127,9 +127,9 @@ def mark_read(conversation_id: int, body: ReadMark, user: User, uow: UoW) -> dic
     last_read = messages.mark_read(
         uow=uow, user_id=user, conversation_id=conversation_id, message_id=body.message_id
     )
-    chat = conversations.get_conversation(uow=uow, user_id=user, conversation_id=conversation_id)
+    unread = conversations.unread_total(uow=uow, user_id=user, conversation_id=conversation_id)
     uow.commit()
-    return {"last_read_id": last_read, "unread": chat.unread}
+    return {"last_read_id": last_read, "unread": unread}
 
 
 @router.post("/messages/{message_id}/recall")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from yuanzi.core.errors import Problem
+from yuanzi.core.errors import InvalidInput, Problem
 from yuanzi.core.http import runtime
 from yuanzi.search import service as search_service
 from yuanzi.web.render import page, settings
@@ -37,9 +37,9 @@ def explain(request: Request, q: str = "", scope: str = "all", as_user: str = ""
         return page(request, "console/search.html", ctx)
     try:
         if scope not in SCOPES:
-            raise Problem(422, "invalid_input", f"scope must be one of {', '.join(SCOPES)}")
+            raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}", field="scope")
         if as_user.strip() and not as_user.strip().isdigit():
-            raise Problem(422, "invalid_input", "as user: a user id, or nothing")
+            raise InvalidInput("as user: a user id, or nothing", field="as_user")
         with runtime(request).read_uow() as uow:
             found = search_service.search(
                 uow=uow,
