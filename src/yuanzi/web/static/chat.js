@@ -13,7 +13,6 @@
     var seq = Number(section.getAttribute("data-seq")) || 0;
     var log = section.querySelector("#chat-log");
     var errorBox = section.querySelector("#chat-error");
-    var token = document.querySelector('meta[name="yuanzi-csrf"]');
     var lastRead = 0;
     // The screen scrolls inside the phone frame on a desktop, the window on a phone: both.
     var toBottom = function () {
@@ -22,23 +21,7 @@
       window.scrollTo(0, document.body.scrollHeight);
     };
 
-    var post = function (url, body) {
-      return fetch(url, {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": token ? token.content : "" },
-        body: JSON.stringify(body)
-      }).then(function (response) {
-        return response.json().then(function (answer) {
-          if (!response.ok) throw new Error(answer.error || "failed");
-          errorBox.hidden = true;
-          return answer;
-        });
-      }).catch(function (error) {
-        errorBox.textContent = error.message;
-        errorBox.hidden = false;
-        throw error;
-      });
-    };
+    var post = function (url, body) { return window.yuanziPost(url, body, errorBox); };
     var recallButton = function (messageId) {
       var button = document.createElement("button");
       button.className = "recall";

@@ -3,6 +3,26 @@
 (function () {
   "use strict";
 
+  // POST JSON with the page's CSRF token (the screens' fetch endpoints). The promise rejects with
+  // the server's error, which `errorBox` (when given) shows until the next success. chat.js uses it too.
+  window.yuanziPost = function (url, body, errorBox) {
+    var token = document.querySelector('meta[name="yuanzi-csrf"]');
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": token ? token.content : "" },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().then(function (answer) {
+        if (!response.ok) throw new Error(answer.error || "failed");
+        if (errorBox) errorBox.hidden = true;
+        return answer;
+      });
+    }).catch(function (error) {
+      if (errorBox) { errorBox.textContent = error.message; errorBox.hidden = false; }
+      throw error;
+    });
+  };
+
   // A page rendered by a form POST names the URL it stands for, so reloading it is a GET, not a resubmission.
   var replace = document.querySelector('meta[name="yuanzi-replace-url"]');
   if (replace && window.history.replaceState) window.history.replaceState(null, "", replace.content);
@@ -52,14 +72,9 @@
     root.querySelectorAll("video[data-views]:not([data-watching])").forEach(function (video) {
       video.setAttribute("data-watching", "");
       var url = video.getAttribute("data-views"), viewId = null, lastSent = 0;
-      var token = document.querySelector('meta[name="yuanzi-csrf"]');
       var send = function (event) {
         var body = { event: event, view_id: viewId, position_ms: Math.round(video.currentTime * 1000) };
-        return fetch(url, {
-          method: "POST", credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRF-Token": token ? token.content : "" },
-          body: JSON.stringify(body)
-        }).then(function (r) { return r.ok ? r.json() : null; });
+        return window.yuanziPost(url, body).catch(function () { return null; });
       };
       video.addEventListener("play", function () {
         if (viewId !== null) return;
@@ -121,7 +136,6 @@
     liveVideo(section, roomId);
     var stream = section.querySelector("#live-stream");
     var errorBox = section.querySelector("#live-error");
-    var token = document.querySelector('meta[name="yuanzi-csrf"]');
     var lastSeq = 0, delay = 500;
     // The pinned product's card follows the room's `product` entries.
     var showProduct = function (pinned) {
@@ -187,17 +201,9 @@
       };
     };
     connect();
+    // A refusal is shown in the error box and resolves to nothing, so callers go on.
     var send = function (path, body) {
-      return fetch("/live/" + roomId + path, {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": token ? token.content : "" },
-        body: JSON.stringify(body)
-      }).then(function (response) {
-        if (response.ok) { if (errorBox) errorBox.hidden = true; return response.json(); }
-        return response.json().then(function (problem) {
-          if (errorBox) { errorBox.textContent = problem.error || "failed"; errorBox.hidden = false; }
-        });
-      });
+      return window.yuanziPost("/live/" + roomId + path, body, errorBox).catch(function () {});
     };
     var form = section.querySelector("#live-comment");
     if (form) form.addEventListener("submit", function (event) {
