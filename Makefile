@@ -50,7 +50,7 @@ $(WECHATPY2)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 compat-wechatpy2: install $(WECHATPY2)/.installed
-	$(WECHATPY2)/bin/pytest -q -p no:cacheprovider tests/compat/test_wechatpy.py
+	$(WECHATPY2)/bin/pytest -q -p no:cacheprovider tests/compat/test_wechatpy.py tests/compat/test_wechatpy_work.py
 
 check: install
 	$(BIN)/ruff check $(LINT_PATHS)

@@ -18,7 +18,12 @@ from yuanzi.core import migrate
 from yuanzi.core.clock import Clock, SandboxClock, SystemClock
 from yuanzi.core.db import create_db_engine
 from yuanzi.core.events import Subscribers
-from yuanzi.core.http import BodyLimitMiddleware, FastJSONResponse, install_error_handlers
+from yuanzi.core.http import (
+    BodyLimitMiddleware,
+    FastJSONResponse,
+    HostDialectMiddleware,
+    install_error_handlers,
+)
 from yuanzi.core.observability import RequestContextMiddleware, metrics
 from yuanzi.core.runtime import Runtime
 from yuanzi.core.worker import Worker
@@ -32,6 +37,9 @@ from yuanzi.pay import wx as pay_wx
 from yuanzi.search import routes as search_routes
 from yuanzi.settings import Settings
 from yuanzi.web import views as web_views
+from yuanzi.wecom import sandbox as wecom_sandbox
+from yuanzi.wecom import service as wecom_service
+from yuanzi.wecom import wx as wecom_wx
 
 
 def build_runtime(
@@ -107,9 +115,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             "/channels/new": channels_service.MAX_UPLOAD + (1 << 20),
             "/console/channels/": channels_service.MAX_UPLOAD + (1 << 20),
             "/console/live": 8 << 20,  # the go-live form's cover photo
+            "/qyapi/cgi-bin/media/upload": wecom_service.UPLOAD_MAX,
         },
     )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(HostDialectMiddleware)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
@@ -119,6 +129,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_route("/metrics", metrics, include_in_schema=False)
     app.include_router(identity_wx.router)
     app.include_router(pay_wx.router)
+    app.include_router(wecom_wx.router)
     app.include_router(channels_routes.router)
     app.include_router(chats_routes.router)
     app.include_router(search_routes.router)
@@ -130,4 +141,5 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.include_router(sandbox.router)
         app.include_router(identity_sandbox.router)
         app.include_router(pay_sandbox.router)
+        app.include_router(wecom_sandbox.router)
     return app

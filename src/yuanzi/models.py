@@ -9,5 +9,6 @@ from yuanzi.live import models as live_models  # noqa: F401 - registers live tab
 from yuanzi.pay import ledger as pay_ledger  # noqa: F401 - registers the ledger tables
 from yuanzi.pay import models as pay_models  # noqa: F401 - registers pay tables
 from yuanzi.search import models as search_models  # noqa: F401 - registers search tables
+from yuanzi.wecom import models as wecom_models  # noqa: F401 - registers wecom tables
 
 metadata = Base.metadata

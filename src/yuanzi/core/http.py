@@ -156,6 +156,29 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http)
 
 
+# Hosts whose dialect yuanzi serves under a path prefix (DESIGN.md, "Dialects and hosts"): a
+# request to that host (a hosts-file entry and yuanzi's CA) is served as if sent to the prefix.
+HOST_PREFIXES = {"qyapi.weixin.qq.com": "/qyapi"}
+
+
+class HostDialectMiddleware:
+    """Serves a request sent to a WeChat host (`Host: qyapi.weixin.qq.com`) from the routes under
+    that dialect's prefix, so an SDK works unchanged behind a hosts-file entry."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope.get("headers", ())).get(b"host", b"").decode("latin-1").split(":")[0].lower()
+            prefix = HOST_PREFIXES.get(host)
+            path: str = scope.get("path", "")
+            if prefix and not path.startswith(prefix + "/"):
+                raw = scope.get("raw_path") or path.encode()
+                scope = {**scope, "path": prefix + path, "raw_path": prefix.encode() + raw}
+        await self.app(scope, receive, send)
+
+
 class BodyLimitMiddleware:
     """Refuses request bodies over `max_bytes` with 413 before an endpoint reads them; paths that
     take uploads get their own limit (`uploads`: path prefix → bytes)."""

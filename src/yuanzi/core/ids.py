@@ -53,3 +53,33 @@ def session_key() -> str:
 def rid() -> str:
     """A request id in WeChat's errmsg form: three groups of 8 hex."""
     return "-".join(secrets.token_hex(4) for _ in range(3))
+
+
+def corpid() -> str:
+    """`ww` + 16 lowercase hex, like a real WeCom CorpID."""
+    return "ww" + secrets.token_hex(8)
+
+
+def corp_secret() -> str:
+    """43 URL-safe characters, like a WeCom app Secret."""
+    return random_string(43, _URLSAFE)
+
+
+def open_kfid() -> str:
+    """`wk` + 30 URL-safe characters, like a customer-service account's open_kfid."""
+    return "wk" + random_string(30, _URLSAFE)
+
+
+def external_userid() -> str:
+    """`wm` + 30 URL-safe characters, like a WeChat user's external_userid in one corp."""
+    return "wm" + random_string(30, _URLSAFE)
+
+
+def media_id() -> str:
+    """64 URL-safe characters, like a WeCom temporary media_id."""
+    return random_string(64, _URLSAFE)
+
+
+def kf_msgid() -> str:
+    """A customer-service message id (WeCom's are opaque strings of this length)."""
+    return random_string(32, _URLSAFE)

@@ -1,7 +1,8 @@
 """Re-collect what is searchable from the components themselves — channels, posts, mini programs,
-merchants, rooms live now, contacts and chat messages (private to their owners and members) — with
-`yuanzi search rebuild --collect`: for a database whose events were delivered before Search
-subscribed, or to repair the documents table. Uses only the components' service interfaces."""
+merchants, rooms live now, customer-service accounts, contacts and chat messages (private to their
+owners and members) — with `yuanzi search rebuild --collect`: for a database whose events were
+delivered before Search subscribed, or to repair the documents table. Uses only the components'
+service interfaces."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ from yuanzi.search.subscribers import (
     post_doc,
     product_doc,
     room_doc,
+    service_doc,
 )
+from yuanzi.wecom import service as wecom_service
 
 PAGE = 500
 
@@ -80,6 +83,13 @@ def _products(uow: UnitOfWork) -> Iterator[Doc]:
             yield product_doc(p.product_id, room.room_id, p.title, p.price, room.creator_name, sales=p.sales)
 
 
+def _kf_accounts(uow: UnitOfWork) -> Iterator[Doc]:
+    after = 0
+    while page := wecom_service.searchable_accounts(uow, after=after, limit=PAGE):
+        yield from (service_doc(a.open_kfid, a.name, a.corp_name) for _, a in page)
+        after = page[-1][0]
+
+
 def _contacts(uow: UnitOfWork) -> Iterator[Doc]:
     """Every user's friends, each a contact only that user may find."""
     offset = 0
@@ -106,7 +116,17 @@ def collect(uow_factory: UnitOfWorkFactory, progress: Callable[[int], Any] | Non
     social signal) come only from events."""
     count = 0
     with uow_factory() as uow:
-        sources = (_creators, _posts, _apps, _merchants, _live_rooms, _products, _contacts, _messages)
+        sources = (
+            _creators,
+            _posts,
+            _apps,
+            _merchants,
+            _live_rooms,
+            _products,
+            _kf_accounts,
+            _contacts,
+            _messages,
+        )
         for source in sources:
             for doc in source(uow):
                 documents.upsert(uow, doc)

@@ -14,7 +14,14 @@ import math
 from yuanzi.search import text
 from yuanzi.search.models import SearchDocument
 
-TYPE_BOOSTS = {"creator": 1.2, "live": 1.3, "miniprogram": 1.1, "merchant": 1.1, "contact": 1.2}
+TYPE_BOOSTS = {
+    "creator": 1.2,
+    "live": 1.3,
+    "miniprogram": 1.1,
+    "merchant": 1.1,
+    "service": 1.1,
+    "contact": 1.2,
+}
 LIVE_BOOST = 2.0
 SOCIAL_STEP, SOCIAL_MAX_FRIENDS = 0.3, 3  # each friend who liked or recommended it, up to three
 EXACT_BOOST = 2.0  # the query names this very thing: its whole title, or the title's pinyin / initials
@@ -22,7 +29,7 @@ PREFIX_BOOST = 1.5  # the query spells the start of an account's name
 FRESH_DAYS, FRESH_MAX = 30.0, 1.5
 # Accounts: named things a query navigates to (a friend among your contacts too); they are as
 # current as they are in service.
-ACCOUNT_KINDS = frozenset({"creator", "miniprogram", "merchant", "contact"})
+ACCOUNT_KINDS = frozenset({"creator", "miniprogram", "merchant", "service", "contact"})
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,6 +22,7 @@ from yuanzi.live.events import ProductListed, ProductSold, RoomCreated, RoomEnde
 from yuanzi.pay.events import MerchantCreated
 from yuanzi.search import documents, text
 from yuanzi.search.documents import Doc
+from yuanzi.wecom.events import KfAccountChanged, KfAccountCreated, KfAccountDeleted
 
 TITLE_CHARS = 40
 LIKE_WEIGHT, RECOMMEND_WEIGHT, VIEW_WEIGHT = 1.0, 2.0, 0.1
@@ -87,6 +88,13 @@ def merchant_doc(mchid: str, name: str, appid: str) -> Doc:
     """A merchant as a document; its storefront in the client is its mini program."""
     text.add_words([name])
     return Doc(kind="merchant", key=mchid, title=name, url=f"/discover#mp-{appid}")
+
+
+def service_doc(open_kfid: str, name: str, corp_name: str) -> Doc:
+    """A WeCom customer-service account (微信客服) as a document: found by its name and its
+    corp's, opening a conversation with it."""
+    text.add_words([name, corp_name])
+    return Doc(kind="service", key=open_kfid, title=name, author=corp_name, url=f"/kf/{open_kfid}")
 
 
 def room_doc(room_id: int, title: str, creator_name: str, live: bool = False) -> Doc:
@@ -224,6 +232,15 @@ def on_room(event: Event, uow: UnitOfWork) -> None:
     documents.upsert(uow, room_doc(event.room_id, event.title, event.creator_name))
 
 
+def on_kf_account(event: Event, uow: UnitOfWork) -> None:
+    """Customer-service accounts in one subscriber: created, renamed, deleted, in order."""
+    if isinstance(event, KfAccountDeleted):
+        documents.remove(uow, f"service:{event.open_kfid}")
+        return
+    assert isinstance(event, KfAccountCreated | KfAccountChanged)
+    documents.upsert(uow, service_doc(event.open_kfid, event.name, event.corp_name))
+
+
 def on_message(event: Event, uow: UnitOfWork) -> None:
     """Messages in one subscriber, so a recall is handled after its message."""
     if isinstance(event, MessageRecalled):
@@ -256,5 +273,8 @@ def subscribe(subscribers: Subscribers) -> None:
     subscribers.add("search.merchants", [MerchantCreated], on_merchant)
     subscribers.add("search.live-rooms", [RoomCreated, RoomStarted, RoomEnded], on_room)
     subscribers.add("search.products", [ProductListed, ProductSold, RoomEnded], on_product)
+    subscribers.add(
+        "search.kf-accounts", [KfAccountCreated, KfAccountChanged, KfAccountDeleted], on_kf_account
+    )
     subscribers.add("search.messages", [MessageSent, MessageRecalled], on_message)
     subscribers.add("search.contacts", [FriendAdded, FriendRemoved], on_friend)

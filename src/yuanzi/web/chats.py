@@ -18,6 +18,7 @@ from yuanzi.web.actions import User, form_action, json_action
 from yuanzi.web.client import chat_list
 from yuanzi.web.render import not_found, page, redirect
 from yuanzi.web.session import current_user
+from yuanzi.wecom import service as wecom_service
 
 router = APIRouter(prefix="/chats")
 FormStr = Annotated[str, Form()]
@@ -55,12 +56,15 @@ def open_chat(request: Request, csrf_token: FormStr = "", user_id: FormStr = "")
 
 @router.get("/unread", response_model=None)
 def unread(request: Request) -> Response:
-    """Messages from others the signed-in user has not read (the Chats tab's badge)."""
+    """Messages from others the signed-in user has not read, customer-service answers included
+    (the Chats tab's badge)."""
     with runtime(request).read_uow() as uow:
         user = current_user(request, uow)
         if user is None:
             return JSONResponse({"error": "sign in"}, status_code=401)
-        return JSONResponse({"unread": chats_service.unread_total(uow=uow, user_id=user.user_id)})
+        unread = chats_service.unread_total(uow=uow, user_id=user.user_id)
+        unread += wecom_service.customer_unread_total(uow=uow, user_id=user.user_id)
+        return JSONResponse({"unread": unread})
 
 
 @router.get("/with/{friend_id}", response_class=HTMLResponse, response_model=None)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
@@ -17,6 +18,7 @@ from yuanzi.pay import service as pay_service
 from yuanzi.web import session
 from yuanzi.web.actions import form_post
 from yuanzi.web.render import csrf_rejected, page, redirect, settings
+from yuanzi.wecom import service as wecom_service
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -31,13 +33,25 @@ def mini_programs(uow: UnitOfWork) -> list[identity_service.AppInfo]:
 
 
 def chat_list(uow: UnitOfWork, user: identity_service.UserInfo) -> dict[str, Any]:
-    """The Chats tab's context: the user's chats, and friends they have no chat with yet."""
+    """The Chats tab's context: the user's chats and customer-service conversations (微信客服),
+    latest first, and friends they have no chat with yet."""
     chats = chats_service.list_conversations(uow=uow, user_id=user.user_id)
+    services = wecom_service.customer_conversations(uow=uow, user_id=user.user_id)
+    entries: list[tuple[str, Any, dt.datetime]] = [
+        ("chat", c, c.last_message.sent_at if c.last_message else c.created_at) for c in chats
+    ]
+    entries += [("kf", k, k.last_at) for k in services]
+    entries.sort(key=lambda entry: entry[2], reverse=True)
     talking = {c.other.user_id for c in chats}
     friend_ids = [f for f in identity_service.friends_of(uow=uow, user_id=user.user_id) if f not in talking]
     users = identity_service.get_users(uow=uow, user_ids=friend_ids)
     friends = [users[f] for f in friend_ids if f in users]
-    return {"chats": chats, "friends": friends, "error": None, "now": uow.now()}
+    return {
+        "chats": [(kind, item) for kind, item, _ in entries],
+        "friends": friends,
+        "error": None,
+        "now": uow.now(),
+    }
 
 
 def _signed_out(request: Request, uow: UnitOfWork, **context: Any) -> HTMLResponse:

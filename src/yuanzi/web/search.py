@@ -24,7 +24,7 @@ KIND_NAMES = {
     "article": "文章 Articles",
     "merchant": "商户 Merchants",
     "product": "商品 Products",
-    "service": "服务 Services",
+    "service": "客服 Customer service",
     "contact": "联系人 Contacts",
     "message": "聊天记录 Chat history",
 }

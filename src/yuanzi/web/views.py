@@ -11,6 +11,7 @@ from yuanzi.web import (
     client,
     collect,
     console,
+    kf,
     live,
     live_console,
     merchant_console,
@@ -24,6 +25,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
 router.include_router(client.router)
 router.include_router(chats.router)
+router.include_router(kf.router)
 router.include_router(console.router)
 router.include_router(merchant_console.router)
 router.include_router(wallet.router)

@@ -1,15 +1,17 @@
-/* A chat (/chats/{id}): send with one client_msg_id per message (a retry is not sent twice),
-   poll the chat's changes every two seconds (new messages and recalls, by seq), mark what is
-   shown as read, and recall your own message within two minutes. */
+/* A chat (/chats/{id}) or a customer-service conversation (/kf/{open_kfid}), at the section's
+   data-chat-url: send with one client_msg_id per message (a retry is not sent twice), poll the
+   changes every two seconds (new messages and recalls, by seq), mark what is shown as read; in a
+   chat (data-chat) also recall your own message within two minutes. */
 (function () {
   "use strict";
   var RECALL_MS = 120000, POLL_MS = 2000;
 
   function start() {
-    var section = document.querySelector("[data-chat]");
+    var section = document.querySelector("[data-chat-url]");
     if (!section || section.hasAttribute("data-started")) return;
     section.setAttribute("data-started", "");
-    var chatId = section.getAttribute("data-chat");
+    var base = section.getAttribute("data-chat-url");
+    var isChat = section.hasAttribute("data-chat");  // recalls are a chat's
     var seq = Number(section.getAttribute("data-seq")) || 0;
     var log = section.querySelector("#chat-log");
     var errorBox = section.querySelector("#chat-error");
@@ -51,7 +53,7 @@
         text.className = "text";
         text.textContent = m.text;
         item.appendChild(text);
-        if (m.mine && fresh) item.appendChild(recallButton(m.message_id));
+        if (m.mine && fresh && isChat) item.appendChild(recallButton(m.message_id));
       }
       if (fresh) { log.appendChild(item); toBottom(); }
       return m;
@@ -62,10 +64,10 @@
       var last = Number(items[items.length - 1].getAttribute("data-message"));
       if (last <= lastRead) return;
       lastRead = last;
-      post("/chats/" + chatId + "/read", { message_id: last }).catch(function () {});
+      post(base + "/read", { message_id: last }).catch(function () {});
     };
     var poll = function () {
-      fetch("/chats/" + chatId + "/changes?since=" + seq, { credentials: "same-origin" })
+      fetch(base + "/changes?since=" + seq, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : { messages: [] }; })
         .then(function (answer) {
           answer.messages.forEach(function (m) { show(m); seq = Math.max(seq, m.seq); });
@@ -96,7 +98,7 @@
         form.setAttribute("data-text", input.value);
         form.setAttribute("data-id", newId());
       }
-      post("/chats/" + chatId + "/messages", { text: input.value, client_msg_id: form.getAttribute("data-id") })
+      post(base + "/messages", { text: input.value, client_msg_id: form.getAttribute("data-id") })
         .then(function (m) { show(m); input.value = ""; form.removeAttribute("data-text"); markRead(); })
         .catch(function () {});
     });

@@ -1,0 +1,327 @@
+"""Customer-service conversations (微信客服会话): a WeChat user and one account. The customer
+writes from the phone; the corp reads with sync_msg and answers with send_msg inside WeCom's
+window (48 hours and 5 messages after the customer's latest message, while the session is new
+or with the bot); service_state moves the session between bot, queue, servicer and ended."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from yuanzi.core import ids
+from yuanzi.core.errors import InvalidInput, NotFound, Problem
+from yuanzi.core.uow import UnitOfWork
+from yuanzi.wecom.models import Corp, ExternalUser, KfAccount, KfMessage, KfSession
+
+# Service states (service_state/get): WeCom's numbers.
+NEW, BOT, QUEUED, SERVICER, ENDED = 0, 1, 2, 3, 4
+# Where each state may go by service_state/trans; an ended session reopens only when the customer
+# writes again.
+TRANSITIONS = {
+    NEW: {BOT, QUEUED, SERVICER, ENDED},
+    BOT: {BOT, QUEUED, SERVICER, ENDED},
+    QUEUED: {QUEUED, SERVICER, ENDED},
+    SERVICER: {SERVICER, ENDED},
+    ENDED: set(),
+}
+# Origins in sync_msg: the customer, an event, a servicer in the WeCom client. What the corp sent
+# with send_msg is kept with origin 0 for the customer's screen and never comes back in sync_msg.
+FROM_API, FROM_CUSTOMER, EVENT, FROM_SERVICER = 0, 3, 4, 5
+REPLY_WINDOW = dt.timedelta(hours=48)
+REPLIES_MAX = 5
+SYNC_WINDOW = dt.timedelta(days=3)
+SYNC_LIMIT_MAX = 1000
+CUSTOMER_TEXT_MAX = 2000  # characters, as a chat message
+SEND_TEXT_MAX_BYTES = 2048
+MSGID_SHAPE = re.compile(r"[0-9A-Za-z_\-]{1,32}")
+_CLIENT_MSG_ID = re.compile(r"[0-9A-Za-z_\-]{1,64}")
+_SCENE = re.compile(r"[0-9A-Za-z_\-]{0,32}")
+
+
+@dataclasses.dataclass(frozen=True)
+class KfConversationInfo:
+    """A customer's conversation with an account, for their chat list."""
+
+    open_kfid: str
+    name: str
+    corp_name: str
+    last_text: str
+    last_at: dt.datetime
+    unread: int
+
+
+@dataclasses.dataclass(frozen=True)
+class KfMessageInfo:
+    """A message of a conversation as the customer's phone shows it."""
+
+    message_id: int
+    seq: int
+    mine: bool  # the customer's own
+    text: str
+    sent_at: dt.datetime
+
+
+def lock_corp(uow: UnitOfWork, corp_id: int) -> Corp:
+    corp = uow.session.scalar(
+        select(Corp).where(Corp.id == corp_id).with_for_update().execution_options(populate_existing=True)
+    )
+    assert corp is not None
+    return corp
+
+
+def _external_userid(uow: UnitOfWork, corp_id: int, user_id: int) -> str:
+    row = uow.session.get(ExternalUser, (corp_id, user_id))
+    if row is not None:
+        return row.external_userid
+    try:
+        with uow.session.begin_nested():
+            row = ExternalUser(
+                corp_id=corp_id, user_id=user_id, external_userid=ids.external_userid(), created_at=uow.now()
+            )
+            uow.session.add(row)
+    except IntegrityError:  # the same customer's first two messages at once: theirs won
+        row = uow.session.get(ExternalUser, (corp_id, user_id), populate_existing=True)
+        assert row is not None
+    return row.external_userid
+
+
+def _session(uow: UnitOfWork, account: KfAccount, user_id: int) -> KfSession:
+    """The customer's session with the account, made (not yet started: ENDED) on first contact."""
+    found = uow.session.scalar(
+        select(KfSession).where(KfSession.account_id == account.id, KfSession.user_id == user_id)
+    )
+    if found is not None:
+        return found
+    _external_userid(uow, account.corp_id, user_id)
+    row = KfSession(account_id=account.id, user_id=user_id, service_state=ENDED, replies_since_customer=0)
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(row)
+    except IntegrityError:
+        found = uow.session.scalar(
+            select(KfSession).where(KfSession.account_id == account.id, KfSession.user_id == user_id)
+        )
+        assert found is not None
+        return found
+    return row
+
+
+def append_message(
+    uow: UnitOfWork,
+    session: KfSession,
+    corp_id: int,
+    *,
+    origin: int,
+    msgtype: str,
+    content: dict[str, Any],
+    msgid: str | None = None,
+    client_msg_id: str | None = None,
+    servicer_id: int | None = None,
+) -> KfMessage:
+    """A message in the session, numbered in the corp's sequence under the corp's row lock."""
+    corp = lock_corp(uow, corp_id)
+    corp.kf_seq += 1
+    row = KfMessage(
+        msgid=msgid or ids.kf_msgid(),
+        corp_id=corp_id,
+        seq=corp.kf_seq,
+        session_id=session.id,
+        origin=origin,
+        servicer_id=servicer_id,
+        msgtype=msgtype,
+        content=json.dumps(content, ensure_ascii=False),
+        send_time=uow.now(),
+        client_msg_id=client_msg_id,
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    if origin != EVENT:  # what the customer's screen shows
+        session.last_message_seq, session.last_message_at = row.seq, row.send_time
+    if origin == FROM_CUSTOMER:  # one's own message is read
+        session.customer_read_seq = row.seq
+    return row
+
+
+def _live_account(uow: UnitOfWork, open_kfid: str) -> KfAccount:
+    row = uow.session.scalar(
+        select(KfAccount).where(KfAccount.open_kfid == open_kfid, KfAccount.deleted_at.is_(None))
+    )
+    if row is None:
+        raise NotFound("kf_account", open_kfid)
+    return row
+
+
+def _phone_message(row: KfMessage) -> KfMessageInfo:
+    return KfMessageInfo(
+        message_id=row.id,
+        seq=row.seq,
+        mine=row.origin == FROM_CUSTOMER,
+        text=str(json.loads(row.content).get("content", "")),
+        sent_at=row.send_time,
+    )
+
+
+# The customer's side (the phone).
+
+
+def enter(*, uow: UnitOfWork, open_kfid: str, user_id: int, scene: str = "", scene_param: str = "") -> None:
+    """The customer followed a contact link (add_contact_way): an enter_session event for the
+    corp, with the link's scene."""
+    if not _SCENE.fullmatch(scene) or len(scene_param.encode()) > 128:
+        raise InvalidInput(
+            "scene is at most 32 of 0-9 A-Z a-z _ -; scene_param at most 128 bytes", field="scene"
+        )
+    account = _live_account(uow, open_kfid)
+    session = _session(uow, account, user_id)
+    external = _external_userid(uow, account.corp_id, user_id)
+    event = {
+        "event_type": "enter_session",
+        "open_kfid": account.open_kfid,
+        "external_userid": external,
+        "scene": scene,
+        "scene_param": scene_param,
+    }
+    append_message(uow, session, account.corp_id, origin=EVENT, msgtype="event", content=event)
+
+
+def customer_send(
+    *, uow: UnitOfWork, open_kfid: str, user_id: int, text: str, client_msg_id: str | None
+) -> KfMessageInfo:
+    """The customer writes (1–2000 characters). The same `client_msg_id` again returns the message
+    sent the first time (409 client_msg_id_reused with other text). An ended session reopens as
+    new, and the corp may reply again: 48 hours, 5 messages."""
+    text = text.strip()
+    if not text or len(text) > CUSTOMER_TEXT_MAX:
+        raise InvalidInput(f"a message is 1–{CUSTOMER_TEXT_MAX} characters", field="text")
+    if client_msg_id is not None and not _CLIENT_MSG_ID.fullmatch(client_msg_id):
+        raise InvalidInput("client_msg_id is 1–64 of A-Z a-z 0-9 _ -", field="client_msg_id")
+    account = _live_account(uow, open_kfid)
+    session = _session(uow, account, user_id)
+    if client_msg_id is not None:
+        lock_corp(uow, account.corp_id)  # a retry racing its original waits, then finds it
+        sent = uow.session.scalar(
+            select(KfMessage).where(
+                KfMessage.session_id == session.id, KfMessage.client_msg_id == client_msg_id
+            )
+        )
+        if sent is not None:
+            earlier = _phone_message(sent)
+            if earlier.text != text:
+                raise Problem(409, "client_msg_id_reused", "this client_msg_id was sent with other text")
+            return earlier
+    row = append_message(
+        uow,
+        session,
+        account.corp_id,
+        origin=FROM_CUSTOMER,
+        msgtype="text",
+        content={"content": text},
+        client_msg_id=client_msg_id,
+    )
+    if session.service_state == ENDED:
+        session.service_state, session.servicer_id = NEW, None
+    session.last_customer_at = uow.now()
+    session.replies_since_customer = 0
+    return _phone_message(row)
+
+
+def conversation(
+    *, uow: UnitOfWork, open_kfid: str, user_id: int, since: int | None = None, limit: int = 100
+) -> list[KfMessageInfo]:
+    """The customer's messages and the corp's answers, oldest first: the latest `limit`, or those
+    after `since` (a seq, what the phone has seen)."""
+    account = _live_account(uow, open_kfid)
+    session = uow.session.scalar(
+        select(KfSession).where(KfSession.account_id == account.id, KfSession.user_id == user_id)
+    )
+    if session is None:
+        return []
+    query = select(KfMessage).where(
+        KfMessage.session_id == session.id,
+        KfMessage.origin.in_((FROM_API, FROM_CUSTOMER, FROM_SERVICER)),
+    )
+    if since is None:
+        latest = uow.session.scalars(query.order_by(KfMessage.seq.desc()).limit(limit))
+        return [_phone_message(row) for row in reversed(list(latest))]
+    rows = uow.session.scalars(query.where(KfMessage.seq > since).order_by(KfMessage.seq).limit(limit))
+    return [_phone_message(row) for row in rows]
+
+
+_ANSWERS = (FROM_API, FROM_SERVICER)
+
+
+def _unread(uow: UnitOfWork, session_ids: list[int]) -> dict[int, int]:
+    """The corp's answers each session's customer has not read."""
+    if not session_ids:
+        return {}
+    rows = uow.session.execute(
+        select(KfMessage.session_id, func.count())
+        .join(KfSession, KfSession.id == KfMessage.session_id)
+        .where(
+            KfMessage.session_id.in_(session_ids),
+            KfMessage.origin.in_(_ANSWERS),
+            KfMessage.seq > KfSession.customer_read_seq,
+        )
+        .group_by(KfMessage.session_id)
+    )
+    return {session_id: count for session_id, count in rows}
+
+
+def customer_conversations(*, uow: UnitOfWork, user_id: int, limit: int = 50) -> list[KfConversationInfo]:
+    """The user's customer-service conversations with a message, latest first (their chat list)."""
+    rows = uow.session.execute(
+        select(KfSession, KfAccount, Corp, KfMessage.content)
+        .join(KfAccount, KfAccount.id == KfSession.account_id)
+        .join(Corp, Corp.id == KfAccount.corp_id)
+        .join(KfMessage, (KfMessage.corp_id == Corp.id) & (KfMessage.seq == KfSession.last_message_seq))
+        .where(KfSession.user_id == user_id, KfAccount.deleted_at.is_(None))
+        .order_by(KfSession.last_message_at.desc())
+        .limit(limit)
+    ).all()
+    unread = _unread(uow, [session.id for session, *_ in rows])
+    return [
+        KfConversationInfo(
+            open_kfid=account.open_kfid,
+            name=account.name,
+            corp_name=corp.name,
+            last_text=str(json.loads(content).get("content", "")),
+            last_at=session.last_message_at,
+            unread=unread.get(session.id, 0),
+        )
+        for session, account, corp, content in rows
+        if session.last_message_at is not None
+    ]
+
+
+def customer_unread_total(*, uow: UnitOfWork, user_id: int) -> int:
+    """Answers from every customer-service account the user has not read (the tab's badge)."""
+    session_ids = list(
+        uow.session.scalars(
+            select(KfSession.id)
+            .join(KfAccount, KfAccount.id == KfSession.account_id)
+            .where(
+                KfSession.user_id == user_id,
+                KfAccount.deleted_at.is_(None),
+                KfSession.last_message_seq > KfSession.customer_read_seq,
+            )
+        )
+    )
+    return sum(_unread(uow, session_ids).values())
+
+
+def customer_mark_read(*, uow: UnitOfWork, open_kfid: str, user_id: int, message_id: int) -> None:
+    """The customer's screen has shown the conversation up to `message_id`."""
+    account = _live_account(uow, open_kfid)
+    session = uow.session.scalar(
+        select(KfSession).where(KfSession.account_id == account.id, KfSession.user_id == user_id)
+    )
+    message = uow.session.get(KfMessage, message_id)
+    if session is None or message is None or message.session_id != session.id:
+        raise NotFound("kf_message", message_id)
+    session.customer_read_seq = max(session.customer_read_seq, message.seq)

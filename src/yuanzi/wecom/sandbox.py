@@ -1,0 +1,81 @@
+"""WeCom's sandbox controls: make a corp (an enterprise) with an app that may call its APIs, and
+act as a WeChat user talking to a customer-service account."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+from yuanzi.core.http import unit_of_work
+from yuanzi.core.uow import UnitOfWork
+from yuanzi.identity import service as identity_service
+from yuanzi.wecom import corps, kf_sessions
+
+router = APIRouter(prefix="/sandbox/wecom", tags=["sandbox: WeCom"])
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+
+
+class NewCorp(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: StrictStr = Field(min_length=1, max_length=corps.NAME_MAX)
+    app_name: StrictStr = Field(default="客服应用", min_length=1, max_length=corps.NAME_MAX)
+
+
+@router.post("/corps", status_code=201)
+def create_corp(uow: UoW, body: NewCorp) -> dict[str, Any]:
+    """A corp and its first self-built app: the CorpID, AgentId and Secret (shown this once) that
+    `/qyapi/cgi-bin/gettoken` takes."""
+    new = corps.create_corp(uow=uow, name=body.name, app_name=body.app_name)
+    uow.commit()
+    return {"corpid": new.corp.corpid, "name": new.corp.name, "agentid": new.agentid, "secret": new.secret}
+
+
+class CustomerEnters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: StrictInt
+    scene: StrictStr = ""
+    scene_param: StrictStr = ""
+
+
+class CustomerWrites(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: StrictInt
+    text: StrictStr
+    client_msg_id: StrictStr | None = None
+
+
+@router.post("/kf/{open_kfid}/enter", status_code=204)
+def customer_enters(uow: UoW, open_kfid: str, body: CustomerEnters) -> None:
+    """Act as a WeChat user following a contact link (an enter_session event for the corp)."""
+    kf_sessions.enter(
+        uow=uow,
+        open_kfid=open_kfid,
+        user_id=_user(uow, body.user_id),
+        scene=body.scene,
+        scene_param=body.scene_param,
+    )
+    uow.commit()
+
+
+@router.post("/kf/{open_kfid}/messages", status_code=201)
+def customer_writes(uow: UoW, open_kfid: str, body: CustomerWrites) -> dict[str, Any]:
+    """Act as a WeChat user writing to a customer-service account (what the phone does)."""
+    sent = kf_sessions.customer_send(
+        uow=uow,
+        open_kfid=open_kfid,
+        user_id=_user(uow, body.user_id),
+        text=body.text,
+        client_msg_id=body.client_msg_id,
+    )
+    uow.commit()
+    return {"message_id": sent.message_id, "text": sent.text}
+
+
+def _user(uow: UnitOfWork, user_id: int) -> int:
+    identity_service.get_user(uow=uow, user_id=user_id)  # 404 user_not_found
+    return user_id

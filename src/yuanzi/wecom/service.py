@@ -1,0 +1,51 @@
+"""WeCom's public interface: corps and their members, and customer-service accounts (微信客服)
+that WeChat users find (Search indexes KfAccount* events, events.py) and talk to."""
+
+from __future__ import annotations
+
+from yuanzi.wecom.corps import CorpInfo, NewCorp, StaffInfo, create_corp, create_staff, find_corp
+from yuanzi.wecom.kf_accounts import (
+    KfAccountInfo,
+    add_account,
+    add_servicers,
+    avatar,
+    find_account,
+    searchable_accounts,
+)
+from yuanzi.wecom.kf_sessions import (
+    KfConversationInfo,
+    KfMessageInfo,
+    conversation,
+    customer_conversations,
+    customer_mark_read,
+    customer_send,
+    customer_unread_total,
+    enter,
+)
+from yuanzi.wecom.media import UPLOAD_MAX
+from yuanzi.wecom.media import upload as upload_media
+
+__all__ = [
+    "UPLOAD_MAX",
+    "CorpInfo",
+    "KfAccountInfo",
+    "KfConversationInfo",
+    "KfMessageInfo",
+    "NewCorp",
+    "StaffInfo",
+    "add_account",
+    "add_servicers",
+    "avatar",
+    "conversation",
+    "create_corp",
+    "create_staff",
+    "customer_conversations",
+    "customer_mark_read",
+    "customer_send",
+    "customer_unread_total",
+    "enter",
+    "find_account",
+    "find_corp",
+    "searchable_accounts",
+    "upload_media",
+]

@@ -1,0 +1,71 @@
+"""wechatpy's WeCom client (`wechatpy.work`, in its 2.0 pre-release only) unchanged but for its
+transport, against a live yuanzi: a corp's customer service (微信客服) end to end."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests.compat.transport import YuanziAdapter
+
+work = pytest.importorskip("wechatpy.work", reason="wechatpy.work is in wechatpy 2.0 (make compat-wechatpy2)")
+pytestmark = pytest.mark.compat
+
+
+def sandbox(base: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = httpx.post(base + path, json=body)
+    assert response.status_code in (200, 201, 204), response.text
+    return dict(response.json()) if response.content else {}
+
+
+def test_customer_service_with_the_sdk(live_server: str) -> None:
+    from wechatpy.exceptions import WeChatClientException
+
+    corp = sandbox(live_server, "/sandbox/wecom/corps", {"name": "原子商城"})
+    client = work.WeChatClient(corp["corpid"], corp["secret"])
+    client._http.mount("https://qyapi.weixin.qq.com/", YuanziAdapter(live_server + "/qyapi"))
+
+    # The SDK has no account/add: the corp's admin console (here, the raw API) makes the account.
+    avatar = io.BytesIO()
+    Image.new("RGB", (64, 64), (7, 193, 96)).save(avatar, "PNG")
+    avatar.seek(0)
+    media_id = client.media.upload("image", avatar)["media_id"]
+    added = httpx.post(
+        f"{live_server}/qyapi/cgi-bin/kf/account/add",
+        params={"access_token": client.access_token},
+        json={"name": "售后服务", "media_id": media_id},
+    ).json()
+    open_kfid = added["open_kfid"]
+    assert [a["name"] for a in client.kf.get_account_list()["account_list"]] == ["售后服务"]
+    url = client.kf.add_contact_way(open_kfid, "sdk_test")["url"]
+    assert url.endswith(f"/kf/{open_kfid}?scene=sdk_test")
+
+    client.user.create("zhangsan", "张三", department=[1])
+    added_servicers = client.kf.add_servicer(open_kfid, ["zhangsan"])["result_list"]
+    assert added_servicers == [{"userid": "zhangsan", "errcode": 0, "errmsg": "success"}]
+    assert client.kf.get_servicer_list(open_kfid)["servicer_list"][0]["userid"] == "zhangsan"
+
+    user = sandbox(live_server, "/sandbox/users", {"nickname": "小明"})["user_id"]
+    sandbox(live_server, f"/sandbox/wecom/kf/{open_kfid}/enter", {"user_id": user, "scene": "sdk_test"})
+    sandbox(live_server, f"/sandbox/wecom/kf/{open_kfid}/messages", {"user_id": user, "text": "在吗"})
+
+    synced = client.kf.sync_msg(token="", cursor="")
+    event, message = synced["msg_list"]
+    external = message["external_userid"]
+    assert event["event"]["event_type"] == "enter_session"
+    assert message["text"] == {"content": "在吗"}
+    assert client.kf.get_service_state(open_kfid, external)["service_state"] == 0
+    assert client.kf_message.send_text(external, open_kfid, "在的，请讲")["msgid"]
+    assert client.kf.sync_msg(token="", cursor=synced["next_cursor"])["msg_list"] == []
+    customers = client.kf.batchget_customer([external])["customer_list"]
+    assert customers[0]["nickname"] == "小明"
+
+    client.kf.trans_service_state(open_kfid, external, 3, "zhangsan")
+    assert client.kf.get_service_state(open_kfid, external)["servicer_userid"] == "zhangsan"
+    with pytest.raises(WeChatClientException) as refused:
+        client.kf_message.send_text(external, open_kfid, "机器人插话")
+    assert refused.value.errcode == 95018
