@@ -106,6 +106,12 @@ def demo(
             f"Merchant: {name} mchid {keys['mchid']} (appid {keys['appid']}), collection code "
             f"/collect/{keys['collection_code']}; keys in {settings.data_dir / 'demo-credentials.json'}"
         )
+    if world["wecom"]:
+        wecom = world["wecom"]
+        console.print(
+            f"WeCom: corpid {wecom['corpid']} secret {wecom['secret']} (/qyapi/cgi-bin/gettoken); "
+            "customer service 原子商城客服 — search 客服 on the phone"
+        )
     console.print(
         "Live: Discover → 直播 (/live), the console at /console/live; stream a video into a room with "
         "`yuanzi live push FILE --room ID`"

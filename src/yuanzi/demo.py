@@ -1,6 +1,7 @@
 """The demo world `yuanzi demo` seeds: users with money in their wallets, apps, a WeChat Pay
-merchant with a collection code, Channels creators with videos (demo_channels.py), live rooms
-(demo_live.py); each component adds its own as it arrives.
+merchant with a collection code, Channels creators with videos (demo_channels.py), chats
+(demo_chats.py), a WeCom corp with customer service (demo_wecom.py), live rooms (demo_live.py);
+each component adds its own as it arrives.
 
 Idempotent: each thing is looked up by its name before it is made. App secrets and merchant
 keys are shown only at creation, so the demo keeps the ones it made in
@@ -13,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from yuanzi import demo_channels, demo_chats, demo_live
+from yuanzi import demo_channels, demo_chats, demo_live, demo_wecom
 from yuanzi.channels import service as channels_service
 from yuanzi.core.runtime import Runtime
 from yuanzi.core.uow import UnitOfWork
@@ -63,6 +64,7 @@ def seed(runtime: Runtime, data_dir: Path) -> dict[str, Any]:
         by_name = {u["nickname"]: u["user_id"] for u in users}
         created += demo_channels.seed(uow, channels_service.media_dir(data_dir), by_name)
         created += demo_chats.seed(uow, by_name)
+        created += demo_wecom.seed(uow, by_name, credentials)
         uow.commit()
     created += demo_live.seed(runtime, data_dir, by_name)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -73,6 +75,7 @@ def seed(runtime: Runtime, data_dir: Path) -> dict[str, Any]:
         "users": users,
         "apps": credentials["apps"],
         "merchants": credentials.get("merchants", {}),
+        "wecom": credentials.get("wecom", {}),
     }
 
 

@@ -88,6 +88,12 @@ def add_app(*, uow: UnitOfWork, corp_id: int, name: str) -> tuple[int, str]:
     return app.agentid, secret
 
 
+def corp_named(uow: UnitOfWork, name: str) -> CorpInfo | None:
+    """The oldest corp of this name (names are not unique; the demo finds its own by name)."""
+    corp = uow.session.scalar(select(Corp).where(Corp.name == name).order_by(Corp.id).limit(1))
+    return corp_info(corp) if corp else None
+
+
 def find_corp(uow: UnitOfWork, corpid: str) -> CorpInfo | None:
     corp = uow.session.scalar(select(Corp).where(Corp.corpid == corpid))
     return corp_info(corp) if corp else None

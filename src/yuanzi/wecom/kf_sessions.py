@@ -75,7 +75,7 @@ def lock_corp(uow: UnitOfWork, corp_id: int) -> Corp:
     return corp
 
 
-def _external_userid(uow: UnitOfWork, corp_id: int, user_id: int) -> str:
+def external_userid(uow: UnitOfWork, corp_id: int, user_id: int) -> str:
     row = uow.session.get(ExternalUser, (corp_id, user_id))
     if row is not None:
         return row.external_userid
@@ -98,7 +98,7 @@ def _session(uow: UnitOfWork, account: KfAccount, user_id: int) -> KfSession:
     )
     if found is not None:
         return found
-    _external_userid(uow, account.corp_id, user_id)
+    external_userid(uow, account.corp_id, user_id)
     row = KfSession(account_id=account.id, user_id=user_id, service_state=ENDED, replies_since_customer=0)
     try:
         with uow.session.begin_nested():
@@ -179,7 +179,7 @@ def enter(*, uow: UnitOfWork, open_kfid: str, user_id: int, scene: str = "", sce
         )
     account = _live_account(uow, open_kfid)
     session = _session(uow, account, user_id)
-    external = _external_userid(uow, account.corp_id, user_id)
+    external = external_userid(uow, account.corp_id, user_id)
     event = {
         "event_type": "enter_session",
         "open_kfid": account.open_kfid,

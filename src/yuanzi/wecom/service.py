@@ -3,15 +3,25 @@ that WeChat users find (Search indexes KfAccount* events, events.py) and talk to
 
 from __future__ import annotations
 
-from yuanzi.wecom.corps import CorpInfo, NewCorp, StaffInfo, create_corp, create_staff, find_corp
+from yuanzi.wecom.corps import (
+    CorpInfo,
+    NewCorp,
+    StaffInfo,
+    corp_named,
+    create_corp,
+    create_staff,
+    find_corp,
+)
 from yuanzi.wecom.kf_accounts import (
     KfAccountInfo,
     add_account,
     add_servicers,
     avatar,
     find_account,
+    list_accounts,
     searchable_accounts,
 )
+from yuanzi.wecom.kf_messages import send as send_answer
 from yuanzi.wecom.kf_sessions import (
     KfConversationInfo,
     KfMessageInfo,
@@ -21,6 +31,7 @@ from yuanzi.wecom.kf_sessions import (
     customer_send,
     customer_unread_total,
     enter,
+    external_userid,
 )
 from yuanzi.wecom.media import UPLOAD_MAX
 from yuanzi.wecom.media import upload as upload_media
@@ -37,6 +48,7 @@ __all__ = [
     "add_servicers",
     "avatar",
     "conversation",
+    "corp_named",
     "create_corp",
     "create_staff",
     "customer_conversations",
@@ -44,8 +56,11 @@ __all__ = [
     "customer_send",
     "customer_unread_total",
     "enter",
+    "external_userid",
     "find_account",
     "find_corp",
+    "list_accounts",
     "searchable_accounts",
+    "send_answer",
     "upload_media",
 ]
