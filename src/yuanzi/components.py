@@ -18,6 +18,7 @@ from yuanzi.pay import cards as pay_cards  # noqa: F401 - registers the coupon c
 from yuanzi.pay import service as pay_service
 from yuanzi.search import service as search_service
 from yuanzi.settings import Settings
+from yuanzi.wecom import service as wecom_service
 
 
 def subscribers() -> Subscribers:
@@ -36,4 +37,5 @@ def workers(uow_factory: UnitOfWorkFactory, settings: Settings) -> list[Worker]:
         *channels_service.workers(uow_factory, settings),
         *search_service.workers(uow_factory, settings),
         *live_service.workers(uow_factory, settings),
+        *wecom_service.workers(uow_factory),
     ]

@@ -3,8 +3,12 @@ transport, against a live yuanzi: a corp's customer service (微信客服) end t
 
 from __future__ import annotations
 
+import http.server
 import io
+import threading
+import time
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -69,3 +73,76 @@ def test_customer_service_with_the_sdk(live_server: str) -> None:
     with pytest.raises(WeChatClientException) as refused:
         client.kf_message.send_text(external, open_kfid, "机器人插话")
     assert refused.value.errcode == 95018
+
+
+def test_callbacks_decrypt_with_the_sdk(running_server: str) -> None:
+    """yuanzi's kf_msg_or_event callback, verified and decrypted by wechatpy's own WXBizMsgCrypt,
+    and its token accepted by sync_msg; the URL check answered the way a wechatpy server does."""
+    from wechatpy.work import parse_message
+    from wechatpy.work.crypto import WeChatCrypto
+
+    base = running_server
+    corp = sandbox(base, "/sandbox/wecom/corps", {"name": "原子商城"})
+    token, aes_key = "sdkToken", "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG"
+    crypto = WeChatCrypto(token, aes_key, corp["corpid"])
+    received: list[Any] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _reply(self, text: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(text.encode())))
+            self.end_headers()
+            self.wfile.write(text.encode())
+
+        def do_GET(self) -> None:  # the URL check
+            q = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            echo = crypto.check_signature(q["msg_signature"], q["timestamp"], q["nonce"], q["echostr"])
+            self._reply(echo if isinstance(echo, str) else echo.decode())
+
+        def do_POST(self) -> None:
+            q = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            xml = crypto.decrypt_message(body, q["msg_signature"], q["timestamp"], q["nonce"])
+            received.append(parse_message(xml))
+            self._reply("success")
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/callback"
+        body = {"url": url, "token": token, "encoding_aes_key": aes_key}
+        assert (
+            httpx.put(
+                f"{base}/sandbox/wecom/corps/{corp['corpid']}/apps/{corp['agentid']}/callback", json=body
+            ).status_code
+            == 200
+        )
+
+        client = work.WeChatClient(corp["corpid"], corp["secret"])
+        client._http.mount("https://qyapi.weixin.qq.com/", YuanziAdapter(base + "/qyapi"))
+        avatar = io.BytesIO()
+        Image.new("RGB", (32, 32), (7, 193, 96)).save(avatar, "PNG")
+        avatar.seek(0)
+        media_id = client.media.upload("image", avatar)["media_id"]
+        open_kfid = httpx.post(
+            f"{base}/qyapi/cgi-bin/kf/account/add",
+            params={"access_token": client.access_token},
+            json={"name": "售后服务", "media_id": media_id},
+        ).json()["open_kfid"]
+        user = sandbox(base, "/sandbox/users", {"nickname": "小明"})["user_id"]
+        sandbox(base, f"/sandbox/wecom/kf/{open_kfid}/messages", {"user_id": user, "text": "在吗"})
+
+        deadline = time.monotonic() + 10
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert received, "no callback within 10 s"
+        event = received[0]
+        assert event.event == "kf_msg_or_event"
+        synced = client.kf.sync_msg(token=event.token, cursor="")
+        assert [m["text"]["content"] for m in synced["msg_list"]] == ["在吗"]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -106,6 +106,7 @@ def test_a_customer_finds_a_service_account_writes_and_reads_the_corps_answers(
     page.get_by_role("button", name="发送 Send").click()
     mine = page.locator(".bubble.mine")
     expect(mine).to_have_text("我的订单还没发货")
+    expect(page.locator("#kf-hello")).to_have_count(0)  # the invitation gives way to the conversation
     mine_id = int(mine.get_attribute("data-message") or 0)
     assert mine_id > 0
 

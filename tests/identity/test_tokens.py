@@ -85,7 +85,7 @@ def test_stable_token_is_the_same_until_five_minutes_before_expiry(client: TestC
     advance(client, 6000)
     again = stable(client, app)
     assert again["access_token"] == first["access_token"]
-    assert again["expires_in"] == 1200
+    assert 1198 <= again["expires_in"] <= 1200  # real time passes between calls too
     advance(client, 901)  # 299 s left: renewed, and the old one serves out its time
     renewed = stable(client, app)
     assert renewed["access_token"] != first["access_token"]

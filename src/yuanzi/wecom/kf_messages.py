@@ -12,6 +12,7 @@ from sqlalchemy import select
 from yuanzi.core.errors import WxError
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
+from yuanzi.wecom import callbacks
 from yuanzi.wecom.corps import CorpInfo, staff_row
 from yuanzi.wecom.kf_accounts import account_row, is_servicer
 from yuanzi.wecom.kf_sessions import (
@@ -85,10 +86,17 @@ def _sync_item(row: KfMessage, open_kfid: str, external_userid: str, servicer: s
     return item
 
 
-def sync(*, uow: UnitOfWork, corp: CorpInfo, cursor: object, limit: object, open_kfid: object) -> SyncPage:
+def sync(
+    *, uow: UnitOfWork, corp: CorpInfo, cursor: object, limit: object, open_kfid: object, token: object = None
+) -> SyncPage:
     """sync_msg: the corp's messages after `cursor` (from the start of the last three days when
     empty), at most `limit` (1–1000), of one account if `open_kfid` is given. What the corp sent
-    with send_msg never comes back."""
+    with send_msg never comes back. A `token` must be a callback's, at most ten minutes old
+    (95007); without one the call is served all the same (WeCom only limits its rate)."""
+    if token not in (None, "") and (
+        not isinstance(token, str) or not callbacks.token_valid(uow, corp.corp_id, token)
+    ):
+        raise WxError(95007, "invalid msg token")
     after = _cursor_seq(cursor)
     if limit is None:
         limit = SYNC_LIMIT_MAX

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from yuanzi.core import ids
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
+from yuanzi.wecom import callbacks
 from yuanzi.wecom.models import Corp, ExternalUser, KfAccount, KfMessage, KfSession
 
 # Service states (service_state/get): WeCom's numbers.
@@ -188,6 +189,7 @@ def enter(*, uow: UnitOfWork, open_kfid: str, user_id: int, scene: str = "", sce
         "scene_param": scene_param,
     }
     append_message(uow, session, account.corp_id, origin=EVENT, msgtype="event", content=event)
+    callbacks.enqueue(uow, account.corp_id, account.open_kfid)
 
 
 def customer_send(
@@ -228,6 +230,7 @@ def customer_send(
         session.service_state, session.servicer_id = NEW, None
     session.last_customer_at = uow.now()
     session.replies_since_customer = 0
+    callbacks.enqueue(uow, account.corp_id, account.open_kfid)
     return _phone_message(row)
 
 

@@ -35,6 +35,11 @@ class CorpApp(Base):
     name: Mapped[str] = mapped_column(String(64), nullable=False)
     secret_sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    # Where WeCom calls the app back (接收消息服务器): the URL, the Token and the EncodingAESKey
+    # the corp's server verifies and decrypts with.
+    callback_url: Mapped[str | None] = mapped_column(Text)
+    callback_token: Mapped[str | None] = mapped_column(String(32))
+    callback_aes_key: Mapped[str | None] = mapped_column(String(43))
 
     __table_args__ = (UniqueConstraint("corp_id", "agentid"),)
 
@@ -167,4 +172,29 @@ class KfMessage(Base):
         UniqueConstraint("corp_id", "msgid", name="uq_wecom_kf_messages_corp_msgid"),
         UniqueConstraint("session_id", "client_msg_id"),
         Index("ix_wecom_kf_messages_session", "session_id", "id"),
+    )
+
+
+class KfCallback(Base):
+    """A `kf_msg_or_event` callback to an app: "something new in customer service, sync with this
+    token". Written in the same transaction as the message it announces (its own outbox); one
+    pending per app and account at a time (later messages ride on it). Its `sync_token` lets
+    sync_msg in for ten minutes."""
+
+    __tablename__ = "wecom_kf_callbacks"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    app_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("wecom_apps.id"), nullable=False)
+    corp_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("wecom_corps.id"), nullable=False)
+    open_kfid: Mapped[str] = mapped_column(String(64), nullable=False)
+    sync_token: Mapped[str] = mapped_column(String(128), nullable=False, unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    attempts: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # None: done
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_result: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+
+    __table_args__ = (
+        Index("ix_wecom_kf_callbacks_due", "next_attempt_at"),
+        Index("ix_wecom_kf_callbacks_pending", "app_id", "open_kfid", "next_attempt_at"),
     )

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from yuanzi.core.http import unit_of_work
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
-from yuanzi.wecom import corps, kf_sessions
+from yuanzi.wecom import callbacks, corps, kf_sessions
 
 router = APIRouter(prefix="/sandbox/wecom", tags=["sandbox: WeCom"])
 UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
@@ -31,6 +31,49 @@ def create_corp(uow: UoW, body: NewCorp) -> dict[str, Any]:
     new = corps.create_corp(uow=uow, name=body.name, app_name=body.app_name)
     uow.commit()
     return {"corpid": new.corp.corpid, "name": new.corp.name, "agentid": new.agentid, "secret": new.secret}
+
+
+class Callback(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: StrictStr = Field(min_length=1, max_length=2048)
+    token: StrictStr
+    encoding_aes_key: StrictStr
+
+
+@router.put("/corps/{corpid}/apps/{agentid}/callback")
+def set_callback(uow: UoW, corpid: str, agentid: int, body: Callback) -> dict[str, Any]:
+    """Set the app's callback URL, Token and EncodingAESKey (what WeCom's admin console does):
+    the URL is verified first, with an encrypted echostr it must decrypt and echo."""
+    callbacks.configure(
+        uow=uow,
+        corpid=corpid,
+        agentid=agentid,
+        url=body.url,
+        token=body.token,
+        encoding_aes_key=body.encoding_aes_key,
+    )
+    uow.commit()
+    return {"url": body.url, "verified": True}
+
+
+@router.get("/corps/{corpid}/callbacks")
+def list_callbacks(uow: UoW, corpid: str) -> dict[str, Any]:
+    """The corp's latest kf_msg_or_event callbacks: attempts, and what its server answered."""
+    return {
+        "callbacks": [
+            {
+                "open_kfid": c.open_kfid,
+                "agentid": c.agentid,
+                "attempts": c.attempts,
+                "delivered": c.delivered,
+                "pending": c.pending,
+                "last_result": c.last_result,
+                "created_at": c.created_at.isoformat(),
+            }
+            for c in callbacks.recent(uow, corpid)
+        ]
+    }
 
 
 class CustomerEnters(BaseModel):

@@ -3,6 +3,9 @@ that WeChat users find (Search indexes KfAccount* events, events.py) and talk to
 
 from __future__ import annotations
 
+from yuanzi.core.uow import UnitOfWorkFactory
+from yuanzi.core.worker import Worker
+from yuanzi.wecom import callbacks
 from yuanzi.wecom.corps import (
     CorpInfo,
     NewCorp,
@@ -36,6 +39,12 @@ from yuanzi.wecom.kf_sessions import (
 from yuanzi.wecom.media import UPLOAD_MAX
 from yuanzi.wecom.media import upload as upload_media
 
+
+def workers(uow_factory: UnitOfWorkFactory) -> list[Worker]:
+    """WeCom's background work while the server runs: deliver callbacks to corps' servers."""
+    return [Worker("wecom-callbacks", lambda: callbacks.deliver_due(uow_factory), interval=0.5, batch=50)]
+
+
 __all__ = [
     "UPLOAD_MAX",
     "CorpInfo",
@@ -63,4 +72,5 @@ __all__ = [
     "searchable_accounts",
     "send_answer",
     "upload_media",
+    "workers",
 ]

@@ -185,13 +185,14 @@ def list_kf_servicers(uow: UoW, corp: Authed, open_kfid: Param = None) -> dict[s
 @router.post("/kf/sync_msg")
 def sync_kf_messages(uow: UoW, corp: Authed, body: WxJson) -> dict[str, Any]:
     """What customers wrote and the events, after `cursor` (last three days), `limit` ≤ 1000.
-    `token` (from the kf_msg_or_event callback) is accepted and not required."""
+    `token` is the kf_msg_or_event callback's (ten minutes); it may be left out."""
     page = kf_messages.sync(
         uow=uow,
         corp=corp,
         cursor=body.get("cursor"),
         limit=body.get("limit"),
         open_kfid=body.get("open_kfid"),
+        token=body.get("token"),
     )
     return {**OK, "next_cursor": page.next_cursor, "has_more": int(page.has_more), "msg_list": page.msg_list}
 

@@ -55,7 +55,12 @@
         item.appendChild(text);
         if (m.mine && fresh && isChat) item.appendChild(recallButton(m.message_id));
       }
-      if (fresh) { log.appendChild(item); toBottom(); }
+      if (fresh) {
+        var hello = log.querySelector("#kf-hello");  // the empty conversation's invitation
+        if (hello) hello.remove();
+        log.appendChild(item);
+        toBottom();
+      }
       return m;
     };
     var markRead = function () {
