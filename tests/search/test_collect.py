@@ -9,6 +9,7 @@ from tests.chats.helpers import friends, open_chat, send
 from tests.identity.helpers import make_app, make_user
 from tests.live.helpers import list_product, shop
 from tests.search.helpers import text_post
+from tests.wecom.helpers import add_account, make_corp
 from yuanzi.core.runtime import Runtime
 from yuanzi.search import service as search_service
 from yuanzi.settings import Settings
@@ -84,3 +85,19 @@ def test_collect_finds_chat_messages_for_their_members_only(
     assert found(ana, "chats") == found(bo, "chats") == [f"message:{kept}"]
     assert found(stranger, "chats") == []
     assert found(ana, "all") == found(None, "all") == []
+
+
+def test_collect_finds_customer_service_accounts_not_deleted(
+    client: TestClient, app_runtime: Runtime, settings: Settings
+) -> None:
+    corp = make_corp(client, "老街照相馆")
+    kept = add_account(corp, "冲印客服")
+    gone = add_account(corp, "冲印售后")
+    corp.post("kf/account/del", {"open_kfid": gone})
+    app_runtime.drain_events()  # no search subscribers: delivered to nobody
+    index = search_service.open_index(settings)
+    assert search_service.collect(app_runtime.plain_uow) == 1
+    while index.sync(app_runtime.plain_uow):
+        pass
+    found = client.get("/api/search", params={"q": "冲印"}).json()["results"]
+    assert [(r["kind"], r["url"]) for r in found] == [("service", f"/kf/{kept}")]
