@@ -140,8 +140,8 @@ def test_a_customer_finds_a_service_account_writes_and_reads_the_corps_answers(
     assert counted.value.json() == {"unread": 0}
     expect(page.locator("h1")).to_contain_text("聊天")
     row = page.locator(f"li[data-kf='{kfid}']")
-    expect(row.locator(".title")).to_have_text("售后服务")
-    expect(row.locator(".badge")).to_contain_text("原子商城")
+    expect(row.locator(".title")).to_have_text("售后服务 @原子商城")
+    expect(row.locator(".kf-at")).to_contain_text("原子商城")
     expect(row.locator(".sub")).to_have_text("您好，已为您加急")
     expect(row.locator(".unread")).to_have_count(0)
     expect(page.locator("#chats-badge")).to_be_hidden()
