@@ -61,6 +61,10 @@ def test_customer_service_with_the_sdk(live_server: str) -> None:
     event, message = synced["msg_list"]
     external = message["external_userid"]
     assert event["event"]["event_type"] == "enter_session"
+    welcomed = client.kf.send_msg_on_event(
+        event["event"]["welcome_code"], "text", {"text": {"content": "欢迎光临"}}
+    )
+    assert welcomed["msgid"]
     assert message["text"] == {"content": "在吗"}
     assert client.kf.get_service_state(open_kfid, external)["service_state"] == 0
     assert client.kf_message.send_text(external, open_kfid, "在的，请讲")["msgid"]

@@ -33,9 +33,10 @@ from yuanzi.wecom.kf_sessions import (
     append_message,
     lock_corp,
 )
-from yuanzi.wecom.models import ExternalUser, KfAccount, KfMessage, KfSession, Staff
+from yuanzi.wecom.models import ExternalUser, KfAccount, KfEventCode, KfMessage, KfSession, Staff
 
 CURSOR_PREFIX = "kf"
+WELCOME_MARK = "welcome"  # kept in a welcome's content (never synced back) to tell it apart
 BATCH_MAX = 100
 SENDABLE = ("text",)
 MSGTYPES = (
@@ -163,6 +164,13 @@ def _text(body: dict[str, Any]) -> str:
     return content
 
 
+def _check_msgid(msgid: object) -> str | None:
+    """The caller's own msgid, if given: at most 32 of [0-9A-Za-z_-] (40058)."""
+    if msgid is not None and (not isinstance(msgid, str) or not MSGID_SHAPE.fullmatch(msgid)):
+        raise WxError(40058, "invalid msgid: at most 32 of 0-9 A-Z a-z _ -")
+    return msgid
+
+
 def send(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> str:
     """send_msg: an answer to a customer; its msgid. Only while the session is new or with the bot
     (95018), within 48 hours of the customer's latest message (95002), at most 5 answers to it
@@ -177,9 +185,7 @@ def send(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> str:
     if msgtype not in SENDABLE:
         raise WxError(40008, f"invalid message type: yuanzi sends {', '.join(SENDABLE)} only")
     text = _text(body)
-    msgid = body.get("msgid")
-    if msgid is not None and (not isinstance(msgid, str) or not MSGID_SHAPE.fullmatch(msgid)):
-        raise WxError(40058, "invalid msgid: at most 32 of 0-9 A-Z a-z _ -")
+    msgid = _check_msgid(body.get("msgid"))
     session = _session_of(uow, account, customer)
     if msgid is not None:
         sent = uow.session.scalar(
@@ -204,6 +210,53 @@ def send(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> str:
     )
     session.replies_since_customer += 1
     return row.msgid
+
+
+def send_on_event(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> str:
+    """send_msg_on_event: the one message an event's code allows — the welcome (欢迎语) an
+    enter_session event's `welcome_code` offers, within 20 s of the entry. A code that is not the
+    corp's, was used, or expired is 40058 (WeCom's own code for these is undocumented). A msgid of
+    the caller's own works as in send_msg."""
+    lock_corp(uow, corp.corp_id)
+    code = body.get("code")
+    row = (
+        uow.session.execute(
+            select(KfEventCode, KfSession)
+            .join(KfSession, KfSession.id == KfEventCode.session_id)
+            .join(KfAccount, KfAccount.id == KfSession.account_id)
+            .where(KfEventCode.code == code, KfAccount.corp_id == corp.corp_id)
+        ).one_or_none()
+        if isinstance(code, str) and code
+        else None
+    )
+    if row is None:
+        raise WxError(40058, "invalid code")
+    event_code, session = row
+    msgtype = body.get("msgtype")
+    if msgtype not in ("text", "msgmenu"):
+        raise WxError(40008, "invalid message type: text or msgmenu")
+    if msgtype != "text":
+        raise WxError(40008, "invalid message type: yuanzi sends text only")
+    text = _text(body)
+    msgid = _check_msgid(body.get("msgid"))
+    if msgid is not None:
+        sent = uow.session.scalar(
+            select(KfMessage).where(KfMessage.corp_id == corp.corp_id, KfMessage.msgid == msgid)
+        )
+        if sent is not None:
+            if sent.session_id != session.id or json.loads(sent.content).get("content") != text:
+                raise WxError(40058, "msgid duplicated")
+            return msgid
+    if event_code.used_at is not None:
+        raise WxError(40058, "code has been used")
+    if uow.now() > event_code.expires_at:
+        raise WxError(40058, "code expired: use it within 20 seconds of the event")
+    content = {"content": text, WELCOME_MARK: True}
+    row_sent = append_message(
+        uow, session, corp.corp_id, origin=FROM_API, msgtype="text", content=content, msgid=msgid
+    )
+    event_code.used_at = uow.now()
+    return row_sent.msgid
 
 
 def service_state(

@@ -18,7 +18,7 @@ from yuanzi.core import ids
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.wecom import callbacks
-from yuanzi.wecom.models import Corp, ExternalUser, KfAccount, KfMessage, KfSession
+from yuanzi.wecom.models import Corp, ExternalUser, KfAccount, KfEventCode, KfMessage, KfSession
 
 # Service states (service_state/get): WeCom's numbers.
 NEW, BOT, QUEUED, SERVICER, ENDED = 0, 1, 2, 3, 4
@@ -35,6 +35,7 @@ TRANSITIONS = {
 # with send_msg is kept with origin 0 for the customer's screen and never comes back in sync_msg.
 FROM_API, FROM_CUSTOMER, EVENT, FROM_SERVICER = 0, 3, 4, 5
 REPLY_WINDOW = dt.timedelta(hours=48)
+WELCOME_CODE_TTL = dt.timedelta(seconds=20)  # the welcome is sent within 20 s of the entry, once
 REPLIES_MAX = 5
 SYNC_WINDOW = dt.timedelta(days=3)
 SYNC_LIMIT_MAX = 1000
@@ -188,8 +189,34 @@ def enter(*, uow: UnitOfWork, open_kfid: str, user_id: int, scene: str = "", sce
         "scene": scene,
         "scene_param": scene_param,
     }
+    if _welcome_due(uow, session):
+        event["welcome_code"] = _event_code(uow, session, "welcome", WELCOME_CODE_TTL)
     append_message(uow, session, account.corp_id, origin=EVENT, msgtype="event", content=event)
     callbacks.enqueue(uow, account.corp_id, account.open_kfid)
+
+
+def _welcome_due(uow: UnitOfWork, session: KfSession) -> bool:
+    """WeCom offers a welcome (欢迎语) when the customer got none in 48 hours and the corp has sent
+    them nothing in that time."""
+    sent = uow.session.scalar(
+        select(KfMessage.id)
+        .where(
+            KfMessage.session_id == session.id,
+            KfMessage.origin.in_((FROM_API, FROM_SERVICER)),
+            KfMessage.send_time >= uow.now() - REPLY_WINDOW,
+        )
+        .limit(1)
+    )
+    return sent is None
+
+
+def _event_code(uow: UnitOfWork, session: KfSession, kind: str, lifetime: dt.timedelta) -> str:
+    code = ids.random_string(64)
+    now = uow.now()
+    uow.session.add(
+        KfEventCode(code=code, session_id=session.id, kind=kind, created_at=now, expires_at=now + lifetime)
+    )
+    return code
 
 
 def customer_send(

@@ -198,3 +198,17 @@ class KfCallback(Base):
         Index("ix_wecom_kf_callbacks_due", "next_attempt_at"),
         Index("ix_wecom_kf_callbacks_pending", "app_id", "open_kfid", "next_attempt_at"),
     )
+
+
+class KfEventCode(Base):
+    """A code an event hands the corp (the enter_session event's `welcome_code`): it may send one
+    message with it through send_msg_on_event, within its lifetime."""
+
+    __tablename__ = "wecom_kf_event_codes"
+
+    code: Mapped[str] = mapped_column(String(128), primary_key=True)
+    session_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("wecom_kf_sessions.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # "welcome"
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -205,6 +205,14 @@ def send_kf_message(uow: UoW, corp: Authed, body: WxJson) -> dict[str, Any]:
     return {**OK, "msgid": msgid}
 
 
+@router.post("/kf/send_msg_on_event")
+def send_kf_message_on_event(uow: UoW, corp: Authed, body: WxJson) -> dict[str, Any]:
+    """The one message an event's code allows: the welcome (欢迎语), within 20 s of the entry."""
+    msgid = kf_messages.send_on_event(uow=uow, corp=corp, body=body)
+    uow.commit()
+    return {**OK, "msgid": msgid}
+
+
 @router.post("/kf/service_state/get")
 def get_kf_service_state(uow: UoW, corp: Authed, body: WxJson) -> dict[str, Any]:
     state, servicer = kf_messages.service_state(
