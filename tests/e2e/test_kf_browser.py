@@ -155,3 +155,23 @@ def test_a_customer_finds_a_service_account_writes_and_reads_the_corps_answers(
     expect(row.locator(".unread")).to_have_text("1")
     expect(page.locator("#chats-badge")).to_have_text("1")
     expect(page.locator("#chats-badge")).to_be_visible()
+
+    # The corp sends a menu: it appears on the open conversation, and a tap answers with its item.
+    row.locator("a.title").click()
+    expect(page.locator("h1")).to_contain_text("售后服务")
+    menu = {
+        "head_content": "您对本次服务是否满意？",
+        "list": [
+            {"type": "click", "click": {"id": "101", "content": "满意"}},
+            {"type": "click", "click": {"id": "102", "content": "不满意"}},
+        ],
+    }
+    body = {"touser": external, "open_kfid": kfid, "msgtype": "msgmenu", "msgmenu": menu}
+    assert qy_post(base, token, "kf/send_msg", body)["msgid"]
+    expect(page.locator(".kf-menu")).to_contain_text("您对本次服务是否满意？", timeout=8000)
+    page.get_by_role("button", name="满意", exact=True).click()
+    expect(page.locator(".bubble.mine").last).to_have_text("满意")
+    synced = qy_post(base, token, "kf/sync_msg", {"cursor": ""})
+    assert synced["msg_list"][-1]["text"] == {"content": "满意", "menu_id": "101"}
+    page.mouse.move(0, 0)
+    screenshot(page, "kf-menu.png", tmp_path, artifacts)

@@ -13,24 +13,31 @@ from yuanzi.core.errors import InvalidInput
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.web.actions import json_action
-from yuanzi.web.render import not_found, page, redirect
+from yuanzi.web.render import not_found, page, redirect, templates
 from yuanzi.web.session import current_user
 from yuanzi.wecom import service as wecom_service
 
 router = APIRouter(prefix="/kf")
+_MESSAGE = templates.env.get_template("client/_kf_message.html")
 PAGE = 50
 
 
-def message_json(message: wecom_service.KfMessageInfo, account_name: str) -> dict[str, Any]:
-    return {
+def message_json(
+    message: wecom_service.KfMessageInfo, account: wecom_service.KfAccountInfo
+) -> dict[str, Any]:
+    """A message for chat.js: a card or menu comes with its HTML, rendered as the page renders it."""
+    shown: dict[str, Any] = {
         "message_id": message.message_id,
         "seq": message.seq,
         "mine": message.mine,
-        "sender_name": account_name,
+        "sender_name": account.name,
         "text": message.text,
         "recalled": False,
         "sent_at": message.sent_at.isoformat(),
     }
+    if message.msgtype != "text":
+        shown["html"] = str(_MESSAGE.module.kf_message(message, account))  # type: ignore[attr-defined]
+    return shown
 
 
 @router.get("/{open_kfid}", response_class=HTMLResponse, response_model=None)
@@ -76,6 +83,23 @@ def avatar(request: Request, open_kfid: str) -> Response:
     return Response(content, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=300"})
 
 
+@router.get("/{open_kfid}/messages/{message_id}/thumb.jpg", response_model=None)
+def thumb(request: Request, open_kfid: str, message_id: int) -> Response:
+    """A card's picture, for the customer it was sent to."""
+    with runtime(request).read_uow() as uow:
+        user = current_user(request, uow)
+        content = (
+            wecom_service.message_thumb(
+                uow=uow, open_kfid=open_kfid, user_id=user.user_id, message_id=message_id
+            )
+            if user is not None and wecom_service.find_account(uow, open_kfid) is not None
+            else None
+        )
+    if content is None:
+        return JSONResponse({"error": "not found"}, status_code=404)
+    return Response(content, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+
+
 @router.get("/{open_kfid}/changes", response_model=None)
 def changes(request: Request, open_kfid: str, since: int = 0) -> Response:
     """Messages after `since` (the page polls this): the corp's answers, and the customer's own
@@ -88,22 +112,31 @@ def changes(request: Request, open_kfid: str, since: int = 0) -> Response:
         if account is None:
             return JSONResponse({"error": "no such account", "code": "kf_account_not_found"}, status_code=404)
         found = wecom_service.conversation(uow=uow, open_kfid=open_kfid, user_id=user.user_id, since=since)
-        return JSONResponse({"messages": [message_json(m, account.name) for m in found]})
+        return JSONResponse({"messages": [message_json(m, account) for m in found]})
 
 
 @router.post("/{open_kfid}/messages", response_model=None)
 async def send(request: Request, open_kfid: str) -> Response:
-    """Write `{text, client_msg_id}` to the account (a retry with the same id is not sent twice)."""
+    """Write `{text, client_msg_id}` to the account, or tap a menu item `{menu_id, client_msg_id}`
+    (a retry with the same id is not sent twice)."""
 
     def action(uow: UnitOfWork, user_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        text, client_msg_id = body.get("text"), body.get("client_msg_id")
-        if not isinstance(text, str) or not (client_msg_id is None or isinstance(client_msg_id, str)):
-            raise InvalidInput("text is a string", field="text")
+        text, client_msg_id, menu_id = body.get("text", ""), body.get("client_msg_id"), body.get("menu_id")
+        if not isinstance(text, str) or not all(
+            v is None or isinstance(v, str) for v in (client_msg_id, menu_id)
+        ):
+            raise InvalidInput("text, client_msg_id and menu_id are strings", field="text")
         sent = wecom_service.customer_send(
-            uow=uow, open_kfid=open_kfid, user_id=user_id, text=text, client_msg_id=client_msg_id
+            uow=uow,
+            open_kfid=open_kfid,
+            user_id=user_id,
+            text=text,
+            client_msg_id=client_msg_id,
+            menu_id=menu_id,
         )
         account = wecom_service.find_account(uow, open_kfid)
-        return message_json(sent, account.name if account else "")
+        assert account is not None  # customer_send found it
+        return message_json(sent, account)
 
     return await json_action(request, action)
 

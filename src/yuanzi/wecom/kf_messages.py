@@ -12,7 +12,7 @@ from sqlalchemy import select
 from yuanzi.core.errors import WxError
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
-from yuanzi.wecom import callbacks
+from yuanzi.wecom import callbacks, kf_content
 from yuanzi.wecom.corps import CorpInfo, staff_row
 from yuanzi.wecom.kf_accounts import account_row, is_servicer
 from yuanzi.wecom.kf_sessions import (
@@ -25,18 +25,25 @@ from yuanzi.wecom.kf_sessions import (
     NEW,
     REPLIES_MAX,
     REPLY_WINDOW,
-    SEND_TEXT_MAX_BYTES,
     SERVICER,
     SYNC_LIMIT_MAX,
     SYNC_WINDOW,
     TRANSITIONS,
+    WELCOME_MARK,
     append_message,
     lock_corp,
 )
-from yuanzi.wecom.models import ExternalUser, KfAccount, KfEventCode, KfMessage, KfSession, Staff
+from yuanzi.wecom.models import (
+    ExternalUser,
+    KfAccount,
+    KfEventCode,
+    KfMessage,
+    KfMessageMedia,
+    KfSession,
+    Staff,
+)
 
 CURSOR_PREFIX = "kf"
-WELCOME_MARK = "welcome"  # kept in a welcome's content (never synced back) to tell it apart
 BATCH_MAX = 100
 SENDABLE = ("text",)
 MSGTYPES = (
@@ -152,18 +159,6 @@ def _session_of(uow: UnitOfWork, account: KfAccount, customer: ExternalUser) -> 
     )
 
 
-def _text(body: dict[str, Any]) -> str:
-    text = body.get("text")
-    content = text.get("content") if isinstance(text, dict) else None
-    if content is None or content == "":
-        raise WxError(44004, "empty content")
-    if not isinstance(content, str):
-        raise WxError(47001, "data format error")
-    if len(content.encode()) > SEND_TEXT_MAX_BYTES:
-        raise WxError(45002, f"content size out of limit: {SEND_TEXT_MAX_BYTES} bytes")
-    return content
-
-
 def _check_msgid(msgid: object) -> str | None:
     """The caller's own msgid, if given: at most 32 of [0-9A-Za-z_-] (40058)."""
     if msgid is not None and (not isinstance(msgid, str) or not MSGID_SHAPE.fullmatch(msgid)):
@@ -171,43 +166,65 @@ def _check_msgid(msgid: object) -> str | None:
     return msgid
 
 
+def _send_checked(
+    uow: UnitOfWork, corp: CorpInfo, session: KfSession, outgoing: kf_content.Outgoing, msgid: str | None
+) -> KfMessage:
+    row = append_message(
+        uow,
+        session,
+        corp.corp_id,
+        origin=FROM_API,
+        msgtype=outgoing.msgtype,
+        content=outgoing.content,
+        msgid=msgid,
+    )
+    if outgoing.thumb is not None:
+        uow.session.add(KfMessageMedia(message_id=row.id, content=outgoing.thumb))
+    return row
+
+
+def _already_sent(
+    uow: UnitOfWork, corp: CorpInfo, session: KfSession | None, msgid: str, outgoing: kf_content.Outgoing
+) -> bool:
+    """Whether this msgid was sent already — the same message to the same customer (a retry) —
+    or 40058 when it names another message."""
+    sent = uow.session.scalar(
+        select(KfMessage).where(KfMessage.corp_id == corp.corp_id, KfMessage.msgid == msgid)
+    )
+    if sent is None:
+        return False
+    stored = json.loads(sent.content)
+    stored.pop(WELCOME_MARK, None)
+    if (
+        session is None
+        or sent.session_id != session.id
+        or (sent.msgtype, stored) != (outgoing.msgtype, outgoing.content)
+    ):
+        raise WxError(40058, "msgid duplicated")
+    return True
+
+
 def send(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> str:
-    """send_msg: an answer to a customer; its msgid. Only while the session is new or with the bot
-    (95018), within 48 hours of the customer's latest message (95002), at most 5 answers to it
-    (95001). A msgid of the caller's own that was already sent returns it again instead of
-    sending twice (the same touser and text; otherwise 40058)."""
+    """send_msg: an answer to a customer (text, link, miniprogram or msgmenu); its msgid. Only
+    while the session is new or with the bot (95018), within 48 hours of the customer's latest
+    message (95002), at most 5 answers to it (95001). A msgid of the caller's own that was
+    already sent returns it again instead of sending twice (the same customer and message;
+    otherwise 40058)."""
     lock_corp(uow, corp.corp_id)  # sends to one corp are serialised: the 5-answer count holds
     account = account_row(uow, corp.corp_id, body.get("open_kfid"))
     customer = _customer(uow, corp.corp_id, body.get("touser"))
-    msgtype = body.get("msgtype")
-    if msgtype not in MSGTYPES:
-        raise WxError(40008, "invalid message type")
-    if msgtype not in SENDABLE:
-        raise WxError(40008, f"invalid message type: yuanzi sends {', '.join(SENDABLE)} only")
-    text = _text(body)
+    outgoing = kf_content.outgoing(uow, corp.corp_id, body)
     msgid = _check_msgid(body.get("msgid"))
     session = _session_of(uow, account, customer)
-    if msgid is not None:
-        sent = uow.session.scalar(
-            select(KfMessage).where(KfMessage.corp_id == corp.corp_id, KfMessage.msgid == msgid)
-        )
-        if sent is not None:
-            if (
-                session is None
-                or sent.session_id != session.id
-                or json.loads(sent.content) != {"content": text}
-            ):
-                raise WxError(40058, "msgid duplicated")
-            return msgid
+    if msgid is not None and _already_sent(uow, corp, session, msgid, outgoing):
+        return msgid
     if session is None or session.service_state not in (NEW, BOT):
         raise WxError(95018, "send msg session status invalid")
     if session.last_customer_at is None or uow.now() - session.last_customer_at > REPLY_WINDOW:
         raise WxError(95002, "send msg time limit: 48 hours after the customer's latest message")
     if session.replies_since_customer >= REPLIES_MAX:
         raise WxError(95001, f"send msg count limit: {REPLIES_MAX} after the customer's latest message")
-    row = append_message(
-        uow, session, corp.corp_id, origin=FROM_API, msgtype="text", content={"content": text}, msgid=msgid
-    )
+    row = _send_checked(uow, corp, session, outgoing, msgid)
     session.replies_since_customer += 1
     return row.msgid
 
@@ -232,31 +249,18 @@ def send_on_event(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> s
     if row is None:
         raise WxError(40058, "invalid code")
     event_code, session = row
-    msgtype = body.get("msgtype")
-    if msgtype not in ("text", "msgmenu"):
-        raise WxError(40008, "invalid message type: text or msgmenu")
-    if msgtype != "text":
-        raise WxError(40008, "invalid message type: yuanzi sends text only")
-    text = _text(body)
+    outgoing = kf_content.outgoing(uow, corp.corp_id, body, allowed=("text", "msgmenu"))
     msgid = _check_msgid(body.get("msgid"))
-    if msgid is not None:
-        sent = uow.session.scalar(
-            select(KfMessage).where(KfMessage.corp_id == corp.corp_id, KfMessage.msgid == msgid)
-        )
-        if sent is not None:
-            if sent.session_id != session.id or json.loads(sent.content).get("content") != text:
-                raise WxError(40058, "msgid duplicated")
-            return msgid
+    if msgid is not None and _already_sent(uow, corp, session, msgid, outgoing):
+        return msgid
     if event_code.used_at is not None:
         raise WxError(40058, "code has been used")
     if uow.now() > event_code.expires_at:
         raise WxError(40058, "code expired: use it within 20 seconds of the event")
-    content = {"content": text, WELCOME_MARK: True}
-    row_sent = append_message(
-        uow, session, corp.corp_id, origin=FROM_API, msgtype="text", content=content, msgid=msgid
-    )
+    welcome = kf_content.Outgoing(outgoing.msgtype, {**outgoing.content, WELCOME_MARK: True})
+    sent = _send_checked(uow, corp, session, welcome, msgid)
     event_code.used_at = uow.now()
-    return row_sent.msgid
+    return sent.msgid
 
 
 def service_state(

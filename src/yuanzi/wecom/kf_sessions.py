@@ -11,14 +11,21 @@ import json
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from yuanzi.core import ids
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.wecom import callbacks
-from yuanzi.wecom.models import Corp, ExternalUser, KfAccount, KfEventCode, KfMessage, KfSession
+from yuanzi.wecom import callbacks, kf_content
+from yuanzi.wecom.models import (
+    Corp,
+    ExternalUser,
+    KfAccount,
+    KfEventCode,
+    KfMessage,
+    KfSession,
+)
 
 # Service states (service_state/get): WeCom's numbers.
 NEW, BOT, QUEUED, SERVICER, ENDED = 0, 1, 2, 3, 4
@@ -34,39 +41,45 @@ TRANSITIONS = {
 # Origins in sync_msg: the customer, an event, a servicer in the WeCom client. What the corp sent
 # with send_msg is kept with origin 0 for the customer's screen and never comes back in sync_msg.
 FROM_API, FROM_CUSTOMER, EVENT, FROM_SERVICER = 0, 3, 4, 5
+WELCOME_MARK = "welcome"  # kept in a welcome's content (never synced back) to tell it apart
 REPLY_WINDOW = dt.timedelta(hours=48)
 WELCOME_CODE_TTL = dt.timedelta(seconds=20)  # the welcome is sent within 20 s of the entry, once
 REPLIES_MAX = 5
 SYNC_WINDOW = dt.timedelta(days=3)
 SYNC_LIMIT_MAX = 1000
 CUSTOMER_TEXT_MAX = 2000  # characters, as a chat message
-SEND_TEXT_MAX_BYTES = 2048
 MSGID_SHAPE = re.compile(r"[0-9A-Za-z_\-]{1,32}")
 _CLIENT_MSG_ID = re.compile(r"[0-9A-Za-z_\-]{1,64}")
 _SCENE = re.compile(r"[0-9A-Za-z_\-]{0,32}")
 
 
 @dataclasses.dataclass(frozen=True)
-class KfConversationInfo:
-    """A customer's conversation with an account, for their chat list."""
-
-    open_kfid: str
-    name: str
-    corp_name: str
-    last_text: str
-    last_at: dt.datetime
-    unread: int
-
-
-@dataclasses.dataclass(frozen=True)
 class KfMessageInfo:
-    """A message of a conversation as the customer's phone shows it."""
+    """A message of a conversation as the customer's phone shows it: `text` for a text message,
+    a one-line summary for the others (link, miniprogram, msgmenu), whose fields are `content`."""
 
     message_id: int
     seq: int
     mine: bool  # the customer's own
     text: str
     sent_at: dt.datetime
+    msgtype: str = "text"
+    content: dict[str, Any] = dataclasses.field(default_factory=dict)
+    has_thumb: bool = False
+
+
+def summary(msgtype: str, content: dict[str, Any]) -> str:
+    """One line for a message: its text, or what kind of card it is and its title."""
+    if msgtype == "link":
+        return f"[链接] {content.get('title', '')}"
+    if msgtype == "miniprogram":
+        return f"[小程序] {content.get('title') or content.get('appid', '')}"
+    if msgtype == "msgmenu":
+        first = content.get("head_content") or next(
+            (item[item["type"]]["content"] for item in content.get("list", [])), ""
+        )
+        return f"[菜单] {first}".strip()
+    return str(content.get("content", ""))
 
 
 def lock_corp(uow: UnitOfWork, corp_id: int) -> Corp:
@@ -150,7 +163,7 @@ def append_message(
     return row
 
 
-def _live_account(uow: UnitOfWork, open_kfid: str) -> KfAccount:
+def live_account(uow: UnitOfWork, open_kfid: str) -> KfAccount:
     row = uow.session.scalar(
         select(KfAccount).where(KfAccount.open_kfid == open_kfid, KfAccount.deleted_at.is_(None))
     )
@@ -159,13 +172,18 @@ def _live_account(uow: UnitOfWork, open_kfid: str) -> KfAccount:
     return row
 
 
-def _phone_message(row: KfMessage) -> KfMessageInfo:
+def phone_message(row: KfMessage) -> KfMessageInfo:
+    content = json.loads(row.content)
+    content.pop(WELCOME_MARK, None)
     return KfMessageInfo(
         message_id=row.id,
         seq=row.seq,
         mine=row.origin == FROM_CUSTOMER,
-        text=str(json.loads(row.content).get("content", "")),
+        text=summary(row.msgtype, content),
         sent_at=row.send_time,
+        msgtype=row.msgtype,
+        content=content,
+        has_thumb=row.msgtype in ("link", "miniprogram"),
     )
 
 
@@ -179,7 +197,7 @@ def enter(*, uow: UnitOfWork, open_kfid: str, user_id: int, scene: str = "", sce
         raise InvalidInput(
             "scene is at most 32 of 0-9 A-Z a-z _ -; scene_param at most 128 bytes", field="scene"
         )
-    account = _live_account(uow, open_kfid)
+    account = live_account(uow, open_kfid)
     session = _session(uow, account, user_id)
     external = external_userid(uow, account.corp_id, user_id)
     event = {
@@ -219,19 +237,42 @@ def _event_code(uow: UnitOfWork, session: KfSession, kind: str, lifetime: dt.tim
     return code
 
 
+def _offered(uow: UnitOfWork, session: KfSession, menu_id: str) -> str:
+    """The text of a click item the corp offered the customer in a menu (msgmenu) of this session."""
+    menus = uow.session.scalars(
+        select(KfMessage.content).where(
+            KfMessage.session_id == session.id, KfMessage.origin == FROM_API, KfMessage.msgtype == "msgmenu"
+        )
+    )
+    for content in menus:
+        text = kf_content.menu_offers(json.loads(content), menu_id)
+        if text is not None:
+            return text
+    raise InvalidInput("that menu item was not offered in this conversation", field="menu_id")
+
+
 def customer_send(
-    *, uow: UnitOfWork, open_kfid: str, user_id: int, text: str, client_msg_id: str | None
+    *,
+    uow: UnitOfWork,
+    open_kfid: str,
+    user_id: int,
+    text: str,
+    client_msg_id: str | None,
+    menu_id: str | None = None,
 ) -> KfMessageInfo:
-    """The customer writes (1–2000 characters). The same `client_msg_id` again returns the message
-    sent the first time (409 client_msg_id_reused with other text). An ended session reopens as
-    new, and the corp may reply again: 48 hours, 5 messages."""
+    """The customer writes (1–2000 characters), or taps a menu item the corp offered (`menu_id`:
+    its text is sent, with the id, as WeChat does). The same `client_msg_id` again returns the
+    message sent the first time (409 client_msg_id_reused with other text). An ended session
+    reopens as new, and the corp may reply again: 48 hours, 5 messages."""
+    if client_msg_id is not None and not _CLIENT_MSG_ID.fullmatch(client_msg_id):
+        raise InvalidInput("client_msg_id is 1–64 of A-Z a-z 0-9 _ -", field="client_msg_id")
+    account = live_account(uow, open_kfid)
+    session = _session(uow, account, user_id)
+    if menu_id is not None:
+        text = _offered(uow, session, menu_id)
     text = text.strip()
     if not text or len(text) > CUSTOMER_TEXT_MAX:
         raise InvalidInput(f"a message is 1–{CUSTOMER_TEXT_MAX} characters", field="text")
-    if client_msg_id is not None and not _CLIENT_MSG_ID.fullmatch(client_msg_id):
-        raise InvalidInput("client_msg_id is 1–64 of A-Z a-z 0-9 _ -", field="client_msg_id")
-    account = _live_account(uow, open_kfid)
-    session = _session(uow, account, user_id)
     if client_msg_id is not None:
         lock_corp(uow, account.corp_id)  # a retry racing its original waits, then finds it
         sent = uow.session.scalar(
@@ -240,7 +281,7 @@ def customer_send(
             )
         )
         if sent is not None:
-            earlier = _phone_message(sent)
+            earlier = phone_message(sent)
             if earlier.text != text:
                 raise Problem(409, "client_msg_id_reused", "this client_msg_id was sent with other text")
             return earlier
@@ -250,7 +291,7 @@ def customer_send(
         account.corp_id,
         origin=FROM_CUSTOMER,
         msgtype="text",
-        content={"content": text},
+        content={"content": text, "menu_id": menu_id} if menu_id else {"content": text},
         client_msg_id=client_msg_id,
     )
     if session.service_state == ENDED:
@@ -258,7 +299,7 @@ def customer_send(
     session.last_customer_at = uow.now()
     session.replies_since_customer = 0
     callbacks.enqueue(uow, account.corp_id, account.open_kfid)
-    return _phone_message(row)
+    return phone_message(row)
 
 
 def conversation(
@@ -266,7 +307,7 @@ def conversation(
 ) -> list[KfMessageInfo]:
     """The customer's messages and the corp's answers, oldest first: the latest `limit`, or those
     after `since` (a seq, what the phone has seen)."""
-    account = _live_account(uow, open_kfid)
+    account = live_account(uow, open_kfid)
     session = uow.session.scalar(
         select(KfSession).where(KfSession.account_id == account.id, KfSession.user_id == user_id)
     )
@@ -278,80 +319,6 @@ def conversation(
     )
     if since is None:
         latest = uow.session.scalars(query.order_by(KfMessage.seq.desc()).limit(limit))
-        return [_phone_message(row) for row in reversed(list(latest))]
+        return [phone_message(row) for row in reversed(list(latest))]
     rows = uow.session.scalars(query.where(KfMessage.seq > since).order_by(KfMessage.seq).limit(limit))
-    return [_phone_message(row) for row in rows]
-
-
-_ANSWERS = (FROM_API, FROM_SERVICER)
-
-
-def _unread(uow: UnitOfWork, session_ids: list[int]) -> dict[int, int]:
-    """The corp's answers each session's customer has not read."""
-    if not session_ids:
-        return {}
-    rows = uow.session.execute(
-        select(KfMessage.session_id, func.count())
-        .join(KfSession, KfSession.id == KfMessage.session_id)
-        .where(
-            KfMessage.session_id.in_(session_ids),
-            KfMessage.origin.in_(_ANSWERS),
-            KfMessage.seq > KfSession.customer_read_seq,
-        )
-        .group_by(KfMessage.session_id)
-    )
-    return {session_id: count for session_id, count in rows}
-
-
-def customer_conversations(*, uow: UnitOfWork, user_id: int, limit: int = 50) -> list[KfConversationInfo]:
-    """The user's customer-service conversations with a message, latest first (their chat list)."""
-    rows = uow.session.execute(
-        select(KfSession, KfAccount, Corp, KfMessage.content)
-        .join(KfAccount, KfAccount.id == KfSession.account_id)
-        .join(Corp, Corp.id == KfAccount.corp_id)
-        .join(KfMessage, (KfMessage.corp_id == Corp.id) & (KfMessage.seq == KfSession.last_message_seq))
-        .where(KfSession.user_id == user_id, KfAccount.deleted_at.is_(None))
-        .order_by(KfSession.last_message_at.desc())
-        .limit(limit)
-    ).all()
-    unread = _unread(uow, [session.id for session, *_ in rows])
-    return [
-        KfConversationInfo(
-            open_kfid=account.open_kfid,
-            name=account.name,
-            corp_name=corp.name,
-            last_text=str(json.loads(content).get("content", "")),
-            last_at=session.last_message_at,
-            unread=unread.get(session.id, 0),
-        )
-        for session, account, corp, content in rows
-        if session.last_message_at is not None
-    ]
-
-
-def customer_unread_total(*, uow: UnitOfWork, user_id: int) -> int:
-    """Answers from every customer-service account the user has not read (the tab's badge)."""
-    session_ids = list(
-        uow.session.scalars(
-            select(KfSession.id)
-            .join(KfAccount, KfAccount.id == KfSession.account_id)
-            .where(
-                KfSession.user_id == user_id,
-                KfAccount.deleted_at.is_(None),
-                KfSession.last_message_seq > KfSession.customer_read_seq,
-            )
-        )
-    )
-    return sum(_unread(uow, session_ids).values())
-
-
-def customer_mark_read(*, uow: UnitOfWork, open_kfid: str, user_id: int, message_id: int) -> None:
-    """The customer's screen has shown the conversation up to `message_id`."""
-    account = _live_account(uow, open_kfid)
-    session = uow.session.scalar(
-        select(KfSession).where(KfSession.account_id == account.id, KfSession.user_id == user_id)
-    )
-    message = uow.session.get(KfMessage, message_id)
-    if session is None or message is None or message.session_id != session.id:
-        raise NotFound("kf_message", message_id)
-    session.customer_read_seq = max(session.customer_read_seq, message.seq)
+    return [phone_message(row) for row in rows]

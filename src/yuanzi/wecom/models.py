@@ -95,7 +95,7 @@ class KfAccount(Base):
     open_kfid: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     corp_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("wecom_corps.id"), nullable=False)
     name: Mapped[str] = mapped_column(String(64), nullable=False)
-    avatar: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    avatar: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)  # loaded when shown
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -212,3 +212,13 @@ class KfEventCode(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class KfMessageMedia(Base):
+    """A message's picture (a link's or mini program card's thumbnail), kept with the message:
+    the temporary media it came from expires."""
+
+    __tablename__ = "wecom_kf_message_media"
+
+    message_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("wecom_kf_messages.id"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

@@ -24,15 +24,18 @@ from yuanzi.wecom.kf_accounts import (
     list_accounts,
     searchable_accounts,
 )
-from yuanzi.wecom.kf_messages import send as send_answer
-from yuanzi.wecom.kf_sessions import (
+from yuanzi.wecom.kf_inbox import (
     KfConversationInfo,
-    KfMessageInfo,
-    conversation,
     customer_conversations,
     customer_mark_read,
-    customer_send,
     customer_unread_total,
+    message_thumb,
+)
+from yuanzi.wecom.kf_messages import send as send_answer
+from yuanzi.wecom.kf_sessions import (
+    KfMessageInfo,
+    conversation,
+    customer_send,
     enter,
     external_userid,
 )
@@ -69,6 +72,7 @@ __all__ = [
     "find_account",
     "find_corp",
     "list_accounts",
+    "message_thumb",
     "searchable_accounts",
     "send_answer",
     "upload_media",

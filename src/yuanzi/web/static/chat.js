@@ -1,7 +1,8 @@
 /* A chat (/chats/{id}) or a customer-service conversation (/kf/{open_kfid}), at the section's
    data-chat-url: send with one client_msg_id per message (a retry is not sent twice), poll the
    changes every two seconds (new messages and recalls, by seq), mark what is shown as read; in a
-   chat (data-chat) also recall your own message within two minutes. */
+   chat (data-chat) also recall your own message within two minutes; in a customer-service
+   conversation, tap the corp's menu items. */
 (function () {
   "use strict";
   var RECALL_MS = 120000, POLL_MS = 2000;
@@ -49,10 +50,16 @@
         item.textContent = (m.mine ? "你" : m.sender_name) + "撤回了一条消息 recalled a message";
       } else {
         item.className = m.mine ? "bubble mine" : "bubble theirs";
-        var text = document.createElement("span");
-        text.className = "text";
-        text.textContent = m.text;
-        item.appendChild(text);
+        if (m.html) {
+          // A customer-service card or menu, rendered (and escaped) by the server as the page is.
+          item.className += " card";
+          item.innerHTML = m.html;
+        } else {
+          var text = document.createElement("span");
+          text.className = "text";
+          text.textContent = m.text;
+          item.appendChild(text);
+        }
         if (m.mine && fresh && isChat) item.appendChild(recallButton(m.message_id));
       }
       if (fresh) {
@@ -105,6 +112,14 @@
       }
       post(base + "/messages", { text: input.value, client_msg_id: form.getAttribute("data-id") })
         .then(function (m) { show(m); input.value = ""; form.removeAttribute("data-text"); markRead(); })
+        .catch(function () {});
+    });
+    log.addEventListener("click", function (event) {
+      var item = event.target.closest("[data-menu-id]");
+      if (!item) return;
+      // A menu item the corp offered: its text goes back with its id, as WeChat sends it.
+      post(base + "/messages", { menu_id: item.getAttribute("data-menu-id"), client_msg_id: newId() })
+        .then(function (m) { show(m); markRead(); })
         .catch(function () {});
     });
     log.addEventListener("click", function (event) {
