@@ -33,6 +33,14 @@ def test_the_demo_world_has_customer_service(
         ("service", f"/kf/{open_kfid}")
     ]
 
+    external = synced["msg_list"][0]["external_userid"]
+    state = client.post(
+        "/qyapi/cgi-bin/kf/service_state/get",
+        params={"access_token": token},
+        json={"open_kfid": open_kfid, "external_userid": external},
+    ).json()
+    assert state["service_state"] == 2  # queued for 小原, whom the demo merchant user signs in as
+
     assert demo.seed(app_runtime, settings.data_dir)["created"] == 0  # nothing made or sent twice
     again = client.post("/qyapi/cgi-bin/kf/sync_msg", params={"access_token": token}, json={}).json()
     assert again["msg_list"] == synced["msg_list"]

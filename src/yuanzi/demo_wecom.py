@@ -1,6 +1,7 @@
 """The demo world's WeCom: the mall's corp with a customer-service account (微信客服) that Search
-finds (搜一搜 `客服`, `yzsc`), a servicer, and 王芳's conversation with it, answered and unread.
-The corp's CorpID and app secret are kept in the demo credentials (shown only at creation)."""
+finds (搜一搜 `客服`, `yzsc`); 王芳's conversation with it, answered and then queued for a human;
+its servicer 小原, whom the demo merchant user signs in as (Me → 企业微信) to take it. The corp's
+CorpID and app secret are kept in the demo credentials (shown only at creation)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from yuanzi.wecom import service as wecom_service
 CORP = "原子商城 Yuanzi Mall"
 ACCOUNT = "原子商城客服"
 SERVICER = ("xiaoyuan", "小原")
+SERVICER_USER = "Demo Merchant 商户"  # signs in as 小原
 CUSTOMER = "王芳 Wang Fang"
 # (who writes: "customer" or "corp", what); ids keep a second seed from sending them again.
 CONVERSATION = (
@@ -41,6 +43,9 @@ def seed(uow: UnitOfWork, users: dict[str, int], credentials: dict[str, Any]) ->
         corp = new.corp
         credentials["wecom"] = {"corpid": corp.corpid, "agentid": new.agentid, "secret": new.secret}
         wecom_service.create_staff(uow=uow, corp_id=corp.corp_id, userid=SERVICER[0], name=SERVICER[1])
+        wecom_service.link_member(
+            uow=uow, corp_id=corp.corp_id, userid=SERVICER[0], user_id=users[SERVICER_USER]
+        )
         created += 1
     accounts = wecom_service.list_accounts(uow=uow, corp=corp, offset=0, limit=100)
     account = next((a.open_kfid for a in accounts if a.name == ACCOUNT), None)
@@ -62,4 +67,10 @@ def seed(uow: UnitOfWork, users: dict[str, int], credentials: dict[str, Any]) ->
         touser = wecom_service.external_userid(uow, corp.corp_id, customer)
         body = {"touser": touser, "open_kfid": account, "msgtype": "text", "text": {"content": text}}
         wecom_service.send_answer(uow=uow, corp=corp, body={**body, "msgid": f"demo-kf-{i}"})
+    touser = wecom_service.external_userid(uow, corp.corp_id, customer)
+    state, _ = wecom_service.service_state(uow=uow, corp=corp, open_kfid=account, external_userid=touser)
+    if state in (0, 1):  # not yet with a human: into the queue for 小原 (a later seed leaves it be)
+        wecom_service.transfer(
+            uow=uow, corp=corp, open_kfid=account, external_userid=touser, state=2, servicer_userid=None
+        )
     return created

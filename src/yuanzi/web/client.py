@@ -100,6 +100,7 @@ def _me(request: Request, uow: UnitOfWork, user: identity_service.UserInfo, **co
         "user": user,
         "balance": pay_service.wallet_balance(uow=uow, user_id=user.user_id),
         "apps": mini_programs(uow),
+        "wecom_member": wecom_service.is_member(uow=uow, user_id=user.user_id),
         "result": None,
         "replace_url": "/me",
         **context,

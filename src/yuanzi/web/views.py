@@ -19,6 +19,7 @@ from yuanzi.web import (
     search_console,
     studio,
     wallet,
+    wecom_workbench,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -26,6 +27,7 @@ router.include_router(assets.router)
 router.include_router(client.router)
 router.include_router(chats.router)
 router.include_router(kf.router)
+router.include_router(wecom_workbench.router)
 router.include_router(console.router)
 router.include_router(merchant_console.router)
 router.include_router(wallet.router)

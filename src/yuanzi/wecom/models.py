@@ -67,6 +67,8 @@ class Staff(Base):
     userid: Mapped[str] = mapped_column(String(64), nullable=False)
     name: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    # The yuanzi user who signs in as this member (their WeCom workbench on the phone), if any.
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
     __table_args__ = (UniqueConstraint("corp_id", "userid"),)
 

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
+from yuanzi.core.errors import NotFound, Problem, WxError
 from yuanzi.core.http import unit_of_work
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.identity import service as identity_service
-from yuanzi.wecom import callbacks, corps, kf_sessions
+from yuanzi.wecom import callbacks, corps, kf_servicing, kf_sessions
 
 router = APIRouter(prefix="/sandbox/wecom", tags=["sandbox: WeCom"])
 UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
@@ -74,6 +75,32 @@ def list_callbacks(uow: UoW, corpid: str) -> dict[str, Any]:
             for c in callbacks.recent(uow, corpid)
         ]
     }
+
+
+class NewMember(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    userid: StrictStr
+    name: StrictStr
+    user_id: StrictInt | None = None
+
+
+@router.post("/corps/{corpid}/members", status_code=201)
+def add_member(uow: UoW, corpid: str, body: NewMember) -> dict[str, Any]:
+    """A member of the corp (what user/create makes), optionally signed in as a yuanzi user: on the
+    phone, that user's Me tab then opens the member's WeCom workbench (customer-service sessions)."""
+    corp = corps.find_corp(uow, corpid)
+    if corp is None:
+        raise NotFound("corp", corpid)
+    try:
+        member = corps.create_staff(uow=uow, corp_id=corp.corp_id, userid=body.userid, name=body.name)
+    except WxError as refused:
+        status = 409 if refused.errcode == 60102 else 422
+        raise Problem(status, "member_refused", f"{refused.errmsg} (WeCom {refused.errcode})") from None
+    if body.user_id is not None:
+        kf_servicing.link_member(uow=uow, corp_id=corp.corp_id, userid=member.userid, user_id=body.user_id)
+    uow.commit()
+    return {"userid": member.userid, "name": member.name, "user_id": body.user_id}
 
 
 class CustomerEnters(BaseModel):

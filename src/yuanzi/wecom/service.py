@@ -32,6 +32,12 @@ from yuanzi.wecom.kf_inbox import (
     message_thumb,
 )
 from yuanzi.wecom.kf_messages import send as send_answer
+from yuanzi.wecom.kf_messages import service_state, transfer
+from yuanzi.wecom.kf_servicing import WorkItem, is_member, link_member, workbench
+from yuanzi.wecom.kf_servicing import answer as answer_session
+from yuanzi.wecom.kf_servicing import end as end_session
+from yuanzi.wecom.kf_servicing import history as session_history
+from yuanzi.wecom.kf_servicing import take as take_session
 from yuanzi.wecom.kf_sessions import (
     KfMessageInfo,
     conversation,
@@ -56,8 +62,10 @@ __all__ = [
     "KfMessageInfo",
     "NewCorp",
     "StaffInfo",
+    "WorkItem",
     "add_account",
     "add_servicers",
+    "answer_session",
     "avatar",
     "conversation",
     "corp_named",
@@ -67,14 +75,22 @@ __all__ = [
     "customer_mark_read",
     "customer_send",
     "customer_unread_total",
+    "end_session",
     "enter",
     "external_userid",
     "find_account",
     "find_corp",
+    "is_member",
+    "link_member",
     "list_accounts",
     "message_thumb",
     "searchable_accounts",
     "send_answer",
+    "service_state",
+    "session_history",
+    "take_session",
+    "transfer",
     "upload_media",
+    "workbench",
     "workers",
 ]
