@@ -1,6 +1,7 @@
 /* A chat (/chats/{id}) or a customer-service conversation (/kf/{open_kfid}), at the section's
    data-chat-url: send with one client_msg_id per message (a retry is not sent twice), poll the
-   changes every two seconds (new messages and recalls, by seq), mark what is shown as read; in a
+   changes every two seconds (new messages and recalls, by seq), mark what is shown as read
+   (data-readable); in a
    chat (data-chat) also recall your own message within two minutes; in a customer-service
    conversation, tap the corp's menu items. */
 (function () {
@@ -13,6 +14,7 @@
     section.setAttribute("data-started", "");
     var base = section.getAttribute("data-chat-url");
     var isChat = section.hasAttribute("data-chat");  // recalls are a chat's
+    var readable = section.hasAttribute("data-readable");  // the screen keeps read marks
     var seq = Number(section.getAttribute("data-seq")) || 0;
     var log = section.querySelector("#chat-log");
     var errorBox = section.querySelector("#chat-error");
@@ -71,6 +73,7 @@
       return m;
     };
     var markRead = function () {
+      if (!readable) return;
       var items = log.querySelectorAll("[data-message]");
       if (!items.length) return;
       var last = Number(items[items.length - 1].getAttribute("data-message"));
