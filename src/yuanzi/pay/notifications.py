@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
-from yuanzi.core import crypto
+from yuanzi.core import claims, crypto
 from yuanzi.core.errors import NotFound
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.pay.merchants import callback_signer
@@ -33,8 +33,6 @@ RETRY_SCHEDULE = tuple(
     for s in (15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600)
 )
 TIMEOUT_SECONDS = 5.0
-# A claimed attempt whose process died is tried again after this much platform time.
-CLAIM_LEASE = dt.timedelta(seconds=60)
 
 
 class NotificationState(StrEnum):
@@ -115,27 +113,6 @@ def enqueue(
     return notification_id
 
 
-def _claim_due(uow: UnitOfWork, limit: int) -> list[str]:
-    now = uow.now()
-    due = uow.session.execute(
-        select(Notification.id, Notification.next_attempt_at)
-        .where(Notification.state == NotificationState.PENDING.value, Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at)
-        .limit(limit)
-    ).all()
-    claimed = []
-    for notification_id, due_at in due:
-        result = uow.session.execute(
-            update(Notification)
-            .where(Notification.id == notification_id, Notification.next_attempt_at == due_at)
-            .values(next_attempt_at=now + CLAIM_LEASE)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(notification_id)
-    uow.commit()
-    return claimed
-
-
 def _injected_failure(uow: UnitOfWork, mchid: str) -> bool:
     result = uow.session.execute(
         update(Merchant)
@@ -193,7 +170,13 @@ def _record(uow: UnitOfWork, row: Notification, result: PostResult) -> None:
 def deliver_due(uow_factory: UnitOfWorkFactory, post: Poster = http_post, limit: int = 50) -> int:
     """Attempt every notification due on the platform clock; returns how many were attempted."""
     with uow_factory() as uow:
-        claimed = _claim_due(uow, limit)
+        claimed = claims.claim_due(
+            uow,
+            Notification.id,
+            Notification.next_attempt_at,
+            limit=limit,
+            where=(Notification.state == NotificationState.PENDING.value,),
+        )
     for notification_id in claimed:
         _attempt(uow_factory, notification_id, post)
     return len(claimed)

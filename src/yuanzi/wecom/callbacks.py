@@ -3,8 +3,7 @@
 with WXBizMsgCrypt (msgcrypt.py), POSTed with 5 s to answer and retried three times, as WeCom does.
 
 A callback row is written in the same transaction as the message it announces (its own outbox);
-`deliver_due` claims due rows with an atomic UPDATE, so several processes never send one attempt
-twice, and a process that dies mid-attempt leaves its claim to lapse."""
+`deliver_due` claims due rows (core/claims.py), so several processes never send one attempt twice."""
 
 from __future__ import annotations
 
@@ -16,9 +15,9 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from yuanzi.core import ids
+from yuanzi.core import claims, ids
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.uow import UnitOfWork, UnitOfWorkFactory
 from yuanzi.wecom import msgcrypt
@@ -27,7 +26,6 @@ from yuanzi.wecom.models import Corp, CorpApp, KfCallback
 TIMEOUT_SECONDS = 5.0
 RETRIES = 3
 RETRY_AFTER = dt.timedelta(seconds=5)
-CLAIM_LEASE = dt.timedelta(seconds=60)
 SYNC_TOKEN_TTL = dt.timedelta(minutes=10)
 _TOKEN = re.compile(r"[A-Za-z0-9]{1,32}")
 
@@ -165,27 +163,6 @@ def _event_xml(corpid: str, row: KfCallback, now: dt.datetime) -> str:
     )
 
 
-def _claim_due(uow: UnitOfWork, limit: int) -> list[int]:
-    now = uow.now()
-    due = uow.session.execute(
-        select(KfCallback.id, KfCallback.next_attempt_at)
-        .where(KfCallback.next_attempt_at <= now)
-        .order_by(KfCallback.next_attempt_at)
-        .limit(limit)
-    ).all()
-    claimed = []
-    for callback_id, due_at in due:
-        result = uow.session.execute(
-            update(KfCallback)
-            .where(KfCallback.id == callback_id, KfCallback.next_attempt_at == due_at)
-            .values(next_attempt_at=now + CLAIM_LEASE)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(callback_id)
-    uow.commit()
-    return claimed
-
-
 def _attempt(uow_factory: UnitOfWorkFactory, callback_id: int, post: Poster) -> None:
     with uow_factory() as uow:
         row = uow.session.get(KfCallback, callback_id)
@@ -224,7 +201,7 @@ def _attempt(uow_factory: UnitOfWorkFactory, callback_id: int, post: Poster) -> 
 def deliver_due(uow_factory: UnitOfWorkFactory, post: Poster = http_post, limit: int = 50) -> int:
     """Attempt every callback due on the platform clock; returns how many were attempted."""
     with uow_factory() as uow:
-        claimed = _claim_due(uow, limit)
+        claimed = claims.claim_due(uow, KfCallback.id, KfCallback.next_attempt_at, limit=limit)
     for callback_id in claimed:
         _attempt(uow_factory, callback_id, post)
     return len(claimed)

@@ -45,19 +45,6 @@ from yuanzi.wecom.models import (
 
 CURSOR_PREFIX = "kf"
 BATCH_MAX = 100
-SENDABLE = ("text",)
-MSGTYPES = (
-    "text",
-    "image",
-    "voice",
-    "video",
-    "file",
-    "link",
-    "miniprogram",
-    "msgmenu",
-    "location",
-    "ca_link",
-)
 
 
 @dataclasses.dataclass(frozen=True)
