@@ -26,24 +26,34 @@ def sandbox(base: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
     return dict(response.json()) if response.content else {}
 
 
-def test_customer_service_with_the_sdk(live_server: str) -> None:
-    from wechatpy.exceptions import WeChatClientException
-
-    corp = sandbox(live_server, "/sandbox/wecom/corps", {"name": "原子商城"})
+def sdk_client(base: str, corp: dict[str, Any]) -> Any:
+    """wechatpy.work's client for the corp, its qyapi traffic sent to yuanzi."""
     client = work.WeChatClient(corp["corpid"], corp["secret"])
-    client._http.mount("https://qyapi.weixin.qq.com/", YuanziAdapter(live_server + "/qyapi"))
+    client._http.mount("https://qyapi.weixin.qq.com/", YuanziAdapter(base + "/qyapi"))
+    return client
 
-    # The SDK has no account/add: the corp's admin console (here, the raw API) makes the account.
+
+def add_account(base: str, client: Any, name: str) -> str:
+    """An account with an avatar uploaded through the SDK. The SDK has no account/add: the corp's
+    admin console (here, the raw API) makes the account."""
     avatar = io.BytesIO()
     Image.new("RGB", (64, 64), (7, 193, 96)).save(avatar, "PNG")
     avatar.seek(0)
     media_id = client.media.upload("image", avatar)["media_id"]
     added = httpx.post(
-        f"{live_server}/qyapi/cgi-bin/kf/account/add",
+        f"{base}/qyapi/cgi-bin/kf/account/add",
         params={"access_token": client.access_token},
-        json={"name": "售后服务", "media_id": media_id},
+        json={"name": name, "media_id": media_id},
     ).json()
-    open_kfid = added["open_kfid"]
+    return str(added["open_kfid"])
+
+
+def test_customer_service_with_the_sdk(live_server: str) -> None:
+    from wechatpy.exceptions import WeChatClientException
+
+    corp = sandbox(live_server, "/sandbox/wecom/corps", {"name": "原子商城"})
+    client = sdk_client(live_server, corp)
+    open_kfid = add_account(live_server, client, "售后服务")
     assert [a["name"] for a in client.kf.get_account_list()["account_list"]] == ["售后服务"]
     url = client.kf.add_contact_way(open_kfid, "sdk_test")["url"]
     assert url.endswith(f"/kf/{open_kfid}?scene=sdk_test")
@@ -118,24 +128,11 @@ def test_callbacks_decrypt_with_the_sdk(running_server: str) -> None:
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/callback"
         body = {"url": url, "token": token, "encoding_aes_key": aes_key}
-        assert (
-            httpx.put(
-                f"{base}/sandbox/wecom/corps/{corp['corpid']}/apps/{corp['agentid']}/callback", json=body
-            ).status_code
-            == 200
-        )
+        path = f"/sandbox/wecom/corps/{corp['corpid']}/apps/{corp['agentid']}/callback"
+        assert httpx.put(base + path, json=body).status_code == 200
 
-        client = work.WeChatClient(corp["corpid"], corp["secret"])
-        client._http.mount("https://qyapi.weixin.qq.com/", YuanziAdapter(base + "/qyapi"))
-        avatar = io.BytesIO()
-        Image.new("RGB", (32, 32), (7, 193, 96)).save(avatar, "PNG")
-        avatar.seek(0)
-        media_id = client.media.upload("image", avatar)["media_id"]
-        open_kfid = httpx.post(
-            f"{base}/qyapi/cgi-bin/kf/account/add",
-            params={"access_token": client.access_token},
-            json={"name": "售后服务", "media_id": media_id},
-        ).json()["open_kfid"]
+        client = sdk_client(base, corp)
+        open_kfid = add_account(base, client, "售后服务")
         user = sandbox(base, "/sandbox/users", {"nickname": "小明"})["user_id"]
         sandbox(base, f"/sandbox/wecom/kf/{open_kfid}/messages", {"user_id": user, "text": "在吗"})
 
