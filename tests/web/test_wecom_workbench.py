@@ -77,6 +77,7 @@ def test_a_servicer_takes_answers_and_ends_a_session(client: TestClient) -> None
     assert status["event"]["event_type"] == "session_status_change"
     assert status["event"]["change_type"] == 1
     assert status["event"]["new_servicer_userid"] == "zhangsan"
+    assert status["event"]["msg_code"]  # for one 接入提示语 through send_msg_on_event
     assert (reply["origin"], reply["servicer_userid"], reply["text"]) == (
         5,
         "zhangsan",

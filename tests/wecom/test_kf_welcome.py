@@ -77,3 +77,39 @@ def test_the_customer_sees_the_welcome(client: TestClient) -> None:
     seen = phone.get(f"/kf/{kfid}/changes", params={"since": 0}).json()["messages"]
     assert [(m["mine"], m["text"]) for m in seen] == [(False, "您好，我是原子商城客服")]
     assert sync(corp)["msg_list"][-1]["msgtype"] == "event"  # the welcome does not come back
+
+
+def test_moves_hand_out_a_code_for_one_notice(client: TestClient) -> None:
+    corp = make_corp(client)
+    kfid = add_account(corp)
+    corp.post("user/create", {"userid": "zhangsan", "name": "张三"})
+    corp.post("kf/servicer/add", {"open_kfid": kfid, "userid_list": ["zhangsan"]})
+    phone = TestClient(client.app)
+    sign_up(phone, "小红")
+    write(phone, kfid, "人工客服")
+    external = [m for m in sync(corp)["msg_list"] if m["msgtype"] == "text"][-1]["external_userid"]
+
+    def trans(state: int, servicer: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"open_kfid": kfid, "external_userid": external, "service_state": state}
+        if servicer:
+            body["servicer_userid"] = servicer
+        return corp.post("kf/service_state/trans", body)
+
+    assert "msg_code" not in trans(1)  # to the bot: no notice
+    queued = trans(2)["msg_code"]
+    assert welcome(corp, queued, "正在为您转接人工，请稍候")["errcode"] == 0
+    assert welcome(corp, queued, "again")["errcode"] == 40058  # once
+    menu = {"head_content": "x", "list": []}
+    serviced = trans(3, "zhangsan")["msg_code"]
+    assert welcome(corp, queued, "late")["errcode"] == 40058
+    assert (
+        corp.post("kf/send_msg_on_event", {"code": serviced, "msgtype": "msgmenu", "msgmenu": menu})[
+            "errcode"
+        ]
+        == 40008
+    )  # a servicer's notice is text
+    ended = trans(4)["msg_code"]
+    assert welcome(corp, serviced, "您好，我是张三")["errcode"] == 40058  # the session moved on
+    assert welcome(corp, ended, "感谢咨询，再见")["errcode"] == 0
+    seen = [m["text"] for m in phone.get(f"/kf/{kfid}/changes", params={"since": 0}).json()["messages"]]
+    assert seen == ["人工客服", "正在为您转接人工，请稍候", "感谢咨询，再见"]

@@ -17,8 +17,10 @@ from yuanzi.wecom.corps import CorpInfo, staff_row
 from yuanzi.wecom.kf_accounts import account_row, is_servicer
 from yuanzi.wecom.kf_sessions import (
     BOT,
+    CODE_FOR_STATE,
     ENDED,
     EVENT,
+    EVENT_CODES,
     FROM_API,
     FROM_SERVICER,
     MSGID_SHAPE,
@@ -31,6 +33,7 @@ from yuanzi.wecom.kf_sessions import (
     TRANSITIONS,
     WELCOME_MARK,
     append_message,
+    event_code,
     lock_corp,
 )
 from yuanzi.wecom.models import (
@@ -217,10 +220,11 @@ def send(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> str:
 
 
 def send_on_event(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> str:
-    """send_msg_on_event: the one message an event's code allows — the welcome (欢迎语) an
-    enter_session event's `welcome_code` offers, within 20 s of the entry. A code that is not the
-    corp's, was used, or expired is 40058 (WeCom's own code for these is undocumented). A msgid of
-    the caller's own works as in send_msg."""
+    """send_msg_on_event: the one message a code allows — the welcome (欢迎语) an enter_session
+    event's `welcome_code` offers (20 s), or the notice a move hands out as `msg_code`: into the
+    queue or to a servicer (48 h, text, while the session stays there), ended (20 s). A code that
+    is not the corp's, was used, expired or outlived its state is 40058 (WeCom's own codes for
+    these are undocumented). A msgid of the caller's own works as in send_msg."""
     lock_corp(uow, corp.corp_id)
     code = body.get("code")
     row = (
@@ -235,18 +239,22 @@ def send_on_event(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> s
     )
     if row is None:
         raise WxError(40058, "invalid code")
-    event_code, session = row
-    outgoing = kf_content.outgoing(uow, corp.corp_id, body, allowed=("text", "msgmenu"))
+    code_row, session = row
+    needed_state, _, msgtypes = EVENT_CODES[code_row.kind]
+    outgoing = kf_content.outgoing(uow, corp.corp_id, body, allowed=msgtypes)
     msgid = _check_msgid(body.get("msgid"))
     if msgid is not None and _already_sent(uow, corp, session, msgid, outgoing):
         return msgid
-    if event_code.used_at is not None:
+    if code_row.used_at is not None:
         raise WxError(40058, "code has been used")
-    if uow.now() > event_code.expires_at:
-        raise WxError(40058, "code expired: use it within 20 seconds of the event")
-    welcome = kf_content.Outgoing(outgoing.msgtype, {**outgoing.content, WELCOME_MARK: True})
-    sent = _send_checked(uow, corp, session, welcome, msgid)
-    event_code.used_at = uow.now()
+    if uow.now() > code_row.expires_at:
+        raise WxError(40058, "code expired")
+    if needed_state is not None and session.service_state != needed_state:
+        raise WxError(40058, "code outlived its state: the session has moved on")
+    if code_row.kind == "welcome":
+        outgoing = kf_content.Outgoing(outgoing.msgtype, {**outgoing.content, WELCOME_MARK: True})
+    sent = _send_checked(uow, corp, session, outgoing, msgid)
+    code_row.used_at = uow.now()
     return sent.msgid
 
 
@@ -270,10 +278,11 @@ def transfer(
     external_userid: object,
     state: object,
     servicer_userid: object,
-) -> None:
+) -> str | None:
     """service_state/trans: to the bot, the queue, a servicer (who must serve the account: 95014)
-    or ended. 95016 for a move WeCom does not allow (an ended session reopens only when the
-    customer writes)."""
+    or ended; a move into the queue, to a servicer or to the end hands out a `msg_code` for one
+    notice (send_msg_on_event). 95016 for a move WeCom does not allow (an ended session reopens
+    only when the customer writes)."""
     lock_corp(uow, corp.corp_id)
     account = account_row(uow, corp.corp_id, open_kfid)
     session = _session_of(uow, account, _customer(uow, corp.corp_id, external_userid))
@@ -293,7 +302,10 @@ def transfer(
         if not is_servicer(uow, account.id, staff.id):
             raise WxError(95014, "servicer_userid is not a servicer of this account")
         servicer_id = staff.id
+    moved = state != current
     session.service_state, session.servicer_id = state, servicer_id
+    kind = CODE_FOR_STATE.get(state)
+    return event_code(uow, session, kind) if moved and kind else None
 
 
 def customers(

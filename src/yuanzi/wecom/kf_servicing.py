@@ -25,6 +25,7 @@ from yuanzi.wecom.kf_sessions import (
     SERVICER,
     KfMessageInfo,
     append_message,
+    event_code,
     external_userid,
     lock_corp,
     phone_message,
@@ -152,7 +153,8 @@ def take(*, uow: UnitOfWork, user_id: int, session_id: int) -> None:
     if session.service_state != QUEUED:
         raise Problem(409, "not_queued", "this session is no longer waiting in the queue")
     session.service_state, session.servicer_id = SERVICER, staff.id
-    _status_event(uow, session, account, TAKEN, new_servicer_userid=staff.userid)
+    code = event_code(uow, session, "servicer")
+    _status_event(uow, session, account, TAKEN, new_servicer_userid=staff.userid, msg_code=code)
 
 
 def history(
@@ -203,4 +205,5 @@ def end(*, uow: UnitOfWork, user_id: int, session_id: int) -> None:
     if session.service_state != SERVICER or session.servicer_id != staff.id:
         raise Problem(409, "not_yours", "only the servicer of a session ends it")
     session.service_state, session.servicer_id = ENDED, None
-    _status_event(uow, session, account, ENDED_BY_SERVICER, old_servicer_userid=staff.userid)
+    code = event_code(uow, session, "end")
+    _status_event(uow, session, account, ENDED_BY_SERVICER, old_servicer_userid=staff.userid, msg_code=code)

@@ -43,7 +43,16 @@ TRANSITIONS = {
 FROM_API, FROM_CUSTOMER, EVENT, FROM_SERVICER = 0, 3, 4, 5
 WELCOME_MARK = "welcome"  # kept in a welcome's content (never synced back) to tell it apart
 REPLY_WINDOW = dt.timedelta(hours=48)
-WELCOME_CODE_TTL = dt.timedelta(seconds=20)  # the welcome is sent within 20 s of the entry, once
+# The codes an event or a move hands the corp, for one message through send_msg_on_event: kind →
+# (the state the session must still be in, how long the code lasts, the message types it sends).
+EVENT_CODES: dict[str, tuple[int | None, dt.timedelta, tuple[str, ...]]] = {
+    "welcome": (None, dt.timedelta(seconds=20), ("text", "msgmenu")),  # 欢迎语, on entry
+    "queue": (QUEUED, dt.timedelta(hours=48), ("text",)),  # 排队提示语, into the queue
+    "servicer": (SERVICER, dt.timedelta(hours=48), ("text",)),  # 接入提示语, to a servicer
+    "end": (ENDED, dt.timedelta(seconds=20), ("text", "msgmenu")),  # 结束语, when ended
+}
+# The code a move into each state hands out.
+CODE_FOR_STATE = {QUEUED: "queue", SERVICER: "servicer", ENDED: "end"}
 REPLIES_MAX = 5
 SYNC_WINDOW = dt.timedelta(days=3)
 SYNC_LIMIT_MAX = 1000
@@ -208,7 +217,7 @@ def enter(*, uow: UnitOfWork, open_kfid: str, user_id: int, scene: str = "", sce
         "scene_param": scene_param,
     }
     if _welcome_due(uow, session):
-        event["welcome_code"] = _event_code(uow, session, "welcome", WELCOME_CODE_TTL)
+        event["welcome_code"] = event_code(uow, session, "welcome")
     append_message(uow, session, account.corp_id, origin=EVENT, msgtype="event", content=event)
     callbacks.enqueue(uow, account.corp_id, account.open_kfid)
 
@@ -228,9 +237,11 @@ def _welcome_due(uow: UnitOfWork, session: KfSession) -> bool:
     return sent is None
 
 
-def _event_code(uow: UnitOfWork, session: KfSession, kind: str, lifetime: dt.timedelta) -> str:
+def event_code(uow: UnitOfWork, session: KfSession, kind: str) -> str:
+    """A code for one message of `kind` (EVENT_CODES) to this session's customer."""
     code = ids.random_string(64)
     now = uow.now()
+    lifetime = EVENT_CODES[kind][1]
     uow.session.add(
         KfEventCode(code=code, session_id=session.id, kind=kind, created_at=now, expires_at=now + lifetime)
     )

@@ -223,7 +223,7 @@ def get_kf_service_state(uow: UoW, corp: Authed, body: WxJson) -> dict[str, Any]
 
 @router.post("/kf/service_state/trans")
 def transfer_kf_session(uow: UoW, corp: Authed, body: WxJson) -> dict[str, Any]:
-    kf_messages.transfer(
+    msg_code = kf_messages.transfer(
         uow=uow,
         corp=corp,
         open_kfid=body.get("open_kfid"),
@@ -232,7 +232,7 @@ def transfer_kf_session(uow: UoW, corp: Authed, body: WxJson) -> dict[str, Any]:
         servicer_userid=body.get("servicer_userid"),
     )
     uow.commit()
-    return OK
+    return {**OK, "msg_code": msg_code} if msg_code else OK
 
 
 @router.post("/kf/customer/batchget")
