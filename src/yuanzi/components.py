@@ -18,6 +18,7 @@ from yuanzi.pay import cards as pay_cards  # noqa: F401 - registers the coupon c
 from yuanzi.pay import service as pay_service
 from yuanzi.search import service as search_service
 from yuanzi.settings import Settings
+from yuanzi.wecom import cards as wecom_cards  # noqa: F401 - registers the kf card
 from yuanzi.wecom import service as wecom_service
 
 

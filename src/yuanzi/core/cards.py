@@ -1,5 +1,5 @@
 """Cards: how a component shows, inside another, a thing it owns — a mini program page, a product,
-a live room, a voucher, a "add this WeCom contact" card.
+a live room, a voucher, a "add this WeCom contact" card, a customer-service (微信客服) entry.
 
 A card is referenced by `(kind, ref)`. The component that owns a kind registers a resolver (in its
 `cards.py`) that turns a ref into a `Card`, or None when the thing does not exist. Kinds whose
@@ -16,7 +16,7 @@ from yuanzi.core.errors import InvalidInput
 from yuanzi.core.uow import UnitOfWork
 
 # The kinds the platform knows about, whether or not their component is built yet.
-KINDS = ("miniprogram", "product", "live_room", "coupon", "wecom_contact", "post")
+KINDS = ("miniprogram", "product", "live_room", "coupon", "wecom_contact", "kf", "post")
 REF_MAX = 256
 
 
