@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             "/console/channels/": channels_service.MAX_UPLOAD + (1 << 20),
             "/console/live": 8 << 20,  # the go-live form's cover photo
             "/qyapi/cgi-bin/media/upload": wecom_service.UPLOAD_MAX,
+            "/kf/": wecom_service.UPLOAD_MAX,  # a customer's picture
         },
     )
     app.add_middleware(RequestContextMiddleware)

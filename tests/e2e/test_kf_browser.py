@@ -175,3 +175,16 @@ def test_a_customer_finds_a_service_account_writes_and_reads_the_corps_answers(
     assert synced["msg_list"][-1]["text"] == {"content": "满意", "menu_id": "101"}
     page.mouse.move(0, 0)
     screenshot(page, "kf-menu.png", tmp_path, artifacts)
+
+    # A picture from the phone: shown at once, and the corp can fetch it by its media_id.
+    picture = tmp_path / "screenshot.png"
+    Image.new("RGB", (300, 200), (30, 120, 200)).save(picture, "PNG")
+    page.locator("#chat-image").set_input_files(str(picture))
+    expect(page.locator(".bubble.mine .kf-picture")).to_be_visible()
+    item = qy_post(base, token, "kf/sync_msg", {"cursor": ""})["msg_list"][-1]
+    assert item["msgtype"] == "image"
+    fetched = httpx.get(
+        f"{base}/qyapi/cgi-bin/media/get",
+        params={"access_token": token, "media_id": item["image"]["media_id"]},
+    )
+    assert fetched.headers["content-type"] == "image/jpeg"

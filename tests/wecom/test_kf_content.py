@@ -3,9 +3,11 @@ limits; how the customer's phone shows them; a menu tap sent back with its id.""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from tests.web.helpers import csrf_token, sign_up
 from tests.wecom.helpers import Corp, add_account, make_corp, upload_image
@@ -109,3 +111,38 @@ def test_each_type_is_checked(client: TestClient) -> None:
     assert send(corp, kfid, external, "location", {"latitude": 0})["errcode"] == 40008
     assert [m["text"] for m in shown(phone, kfid)] == ["在吗"]  # nothing was sent
     assert send(corp, kfid, external, "link", link)["errcode"] == 0  # and the window still has room
+
+
+def test_pictures_both_ways(client: TestClient) -> None:
+    corp, kfid, phone, external = setup(client)
+    headers = {"X-CSRF-Token": csrf_token(phone, "/me")}
+    png = io.BytesIO()
+    Image.new("RGB", (800, 600), (30, 120, 200)).save(png, "PNG")
+    files = {"image": ("screenshot.png", png.getvalue(), "image/png")}
+    sent = phone.post(f"/kf/{kfid}/images", files=files, data={"client_msg_id": "pic-1"}, headers=headers)
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["text"] == "[图片]"
+    again = phone.post(f"/kf/{kfid}/images", files=files, data={"client_msg_id": "pic-1"}, headers=headers)
+    assert again.json()["message_id"] == sent.json()["message_id"]  # a retry, not a second picture
+    not_picture = {"image": ("a.png", b"not an image", "image/png")}
+    assert phone.post(f"/kf/{kfid}/images", files=not_picture, headers=headers).status_code == 422
+    assert phone.post(f"/kf/{kfid}/images", files=files).status_code == 400  # no CSRF token
+
+    item = sync(corp)["msg_list"][-1]
+    assert (item["origin"], item["msgtype"]) == (3, "image")
+    got = client.get(
+        "/qyapi/cgi-bin/media/get", params={"access_token": corp.token, "media_id": item["image"]["media_id"]}
+    )
+    assert got.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(got.content)) as image:
+        assert image.size == (800, 600)
+    missing = client.get("/qyapi/cgi-bin/media/get", params={"access_token": corp.token, "media_id": "nope"})
+    assert missing.json()["errcode"] == 40007
+
+    answer = send(corp, kfid, external, "image", {"media_id": upload_image(corp)})
+    assert answer["errcode"] == 0
+    mine, theirs = shown(phone, kfid)[-2:]
+    assert (mine["mine"], theirs["mine"]) == (True, False)
+    assert 'class="kf-picture"' in theirs["html"]
+    assert phone.get(f"/kf/{kfid}/messages/{theirs['message_id']}/thumb.jpg").status_code == 200
+    assert phone.get(f"/kf/{kfid}/messages/{mine['message_id']}/thumb.jpg").status_code == 200

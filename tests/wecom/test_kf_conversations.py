@@ -133,7 +133,8 @@ def test_send_msg_refusals_change_nothing(client: TestClient) -> None:
     assert reply(corp, kfid, external, "")["errcode"] == 44004
     assert reply(corp, kfid, external, "长" * 683)["errcode"] == 45002  # 2049 bytes
     image = {"touser": external, "open_kfid": kfid, "msgtype": "image", "image": {"media_id": "x"}}
-    assert corp.post("kf/send_msg", image)["errcode"] == 40008
+    assert corp.post("kf/send_msg", image)["errcode"] == 40007  # no such media
+    assert corp.post("kf/send_msg", {**image, "msgtype": "video"})["errcode"] == 40008  # not sent yet
     assert corp.post("kf/send_msg", {**image, "msgtype": "fax"})["errcode"] == 40008
     assert reply(corp, kfid, external, "x", msgid="bad id!")["errcode"] == 40058
     assert ming_sees(hong, kfid) == ["你好"]

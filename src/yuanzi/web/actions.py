@@ -70,20 +70,11 @@ def form_action(
     return form_post(request, csrf_token, as_user, refused)
 
 
-async def json_action(
-    request: Request,
-    action: Callable[[UnitOfWork, int, dict[str, Any]], dict[str, Any]],
-    status_code: int = 200,
+def _as_user(
+    request: Request, action: Callable[[UnitOfWork, int, Any], dict[str, Any]], body: Any, status_code: int
 ) -> Response:
-    """Run `action` for a JSON post that carries the page's CSRF token in its header: 400 for a
-    bad request, 401 when signed out, `{error, code}` with the problem's status when refused."""
-    try:
-        session.check_csrf(request, "")
-        body = await request.json()
-    except (session.CsrfRejected, ValueError):
-        return JSONResponse({"error": "bad request"}, status_code=400)
-    if not isinstance(body, dict):
-        return JSONResponse({"error": "bad request"}, status_code=400)
+    """Run `action` as the signed-in user in a unit of work: 401 when signed out, `{error, code}`
+    with the problem's status (and nothing kept) when refused."""
     with runtime(request).uow() as uow:
         user = current_user(request, uow)
         if user is None:
@@ -95,3 +86,33 @@ async def json_action(
             return JSONResponse({"error": exc.detail, "code": exc.code}, status_code=exc.status)
         uow.commit()
     return JSONResponse(result, status_code=status_code)
+
+
+async def json_action(
+    request: Request,
+    action: Callable[[UnitOfWork, int, dict[str, Any]], dict[str, Any]],
+    status_code: int = 200,
+) -> Response:
+    """Run `action` for a JSON post that carries the page's CSRF token in its header: 400 for a
+    bad request, then as `_as_user`."""
+    try:
+        session.check_csrf(request, "")
+        body = await request.json()
+    except (session.CsrfRejected, ValueError):
+        return JSONResponse({"error": "bad request"}, status_code=400)
+    if not isinstance(body, dict):
+        return JSONResponse({"error": "bad request"}, status_code=400)
+    return _as_user(request, action, body, status_code)
+
+
+async def upload_action(
+    request: Request, action: Callable[[UnitOfWork, int, Any], dict[str, Any]], status_code: int = 200
+) -> Response:
+    """`json_action` for a multipart upload (the page's CSRF token in its header): `action` is
+    given the parsed form."""
+    try:
+        session.check_csrf(request, "")
+        form = await request.form()
+    except (session.CsrfRejected, ValueError, AssertionError):
+        return JSONResponse({"error": "bad request"}, status_code=400)
+    return _as_user(request, action, form, status_code)

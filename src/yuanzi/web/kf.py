@@ -8,11 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.datastructures import UploadFile
 
 from yuanzi.core.errors import InvalidInput
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.web.actions import json_action
+from yuanzi.web.actions import json_action, upload_action
 from yuanzi.web.render import not_found, page, redirect, templates
 from yuanzi.web.session import current_user
 from yuanzi.wecom import service as wecom_service
@@ -153,3 +154,28 @@ async def read(request: Request, open_kfid: str) -> Response:
         return {"read": message_id}
 
     return await json_action(request, action)
+
+
+@router.post("/{open_kfid}/images", response_model=None)
+async def send_image(request: Request, open_kfid: str) -> Response:
+    """Send a picture (multipart `image`, and `client_msg_id`) to the account."""
+
+    def action(uow: UnitOfWork, user_id: int, form: Any) -> dict[str, Any]:
+        upload, client_msg_id = form.get("image"), form.get("client_msg_id") or None
+        if not isinstance(upload, UploadFile) or not (
+            client_msg_id is None or isinstance(client_msg_id, str)
+        ):
+            raise InvalidInput("choose a picture to send", field="image")
+        sent = wecom_service.customer_send_image(
+            uow=uow,
+            open_kfid=open_kfid,
+            user_id=user_id,
+            data=upload.file,
+            size=upload.size or 0,
+            client_msg_id=client_msg_id,
+        )
+        account = wecom_service.find_account(uow, open_kfid)
+        assert account is not None  # customer_send_image found it
+        return message_json(sent, account)
+
+    return await upload_action(request, action)

@@ -1,6 +1,6 @@
 """What the corp may send a customer (send_msg's message types), checked against WeCom's limits:
-text, link (图文链接), miniprogram (小程序卡片) and msgmenu (菜单消息). Thumbnails are copied out of
-the temporary media, which expires, so the customer's screen keeps showing them."""
+text, image, link (图文链接), miniprogram (小程序卡片) and msgmenu (菜单消息). Images and thumbnails
+are copied out of the temporary media, which expires, so the customer's screen keeps showing them."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ MSGTYPES = (
     "location",
     "ca_link",
 )
-SENDABLE = ("text", "link", "miniprogram", "msgmenu")
+SENDABLE = ("text", "image", "link", "miniprogram", "msgmenu")
 _MENU_ID = re.compile(r"[0-9A-Za-z_\-]{1,64}")
 
 
@@ -40,7 +40,7 @@ class Outgoing:
 
     msgtype: str
     content: dict[str, Any]
-    thumb: bytes | None = None
+    picture: bytes | None = None  # a card's thumbnail, or the image itself
 
 
 def _field(obj: dict[str, Any], name: str, max_bytes: int, *, required: bool = True, where: str) -> str:
@@ -93,6 +93,12 @@ def _link(uow: UnitOfWork, corp_id: int, body: dict[str, Any]) -> Outgoing:
         "thumb_media_id": _field(obj, "thumb_media_id", 128, where="link"),
     }
     return Outgoing("link", content, _thumb(uow, corp_id, content["thumb_media_id"]))
+
+
+def _image(uow: UnitOfWork, corp_id: int, body: dict[str, Any]) -> Outgoing:
+    obj = _object(body, "image")
+    media_id = _field(obj, "media_id", 128, where="image")
+    return Outgoing("image", {"media_id": media_id}, media.image(uow, corp_id, media_id))
 
 
 def _miniprogram(uow: UnitOfWork, corp_id: int, body: dict[str, Any]) -> Outgoing:
@@ -167,6 +173,8 @@ def outgoing(
         raise WxError(40008, "invalid message type")
     if msgtype not in allowed:
         raise WxError(40008, f"invalid message type: yuanzi sends {', '.join(allowed)} here")
+    if msgtype == "image":
+        return _image(uow, corp_id, body)
     if msgtype == "link":
         return _link(uow, corp_id, body)
     if msgtype == "miniprogram":

@@ -168,8 +168,8 @@ def _send_checked(
         content=outgoing.content,
         msgid=msgid,
     )
-    if outgoing.thumb is not None:
-        uow.session.add(KfMessageMedia(message_id=row.id, content=outgoing.thumb))
+    if outgoing.picture is not None:
+        uow.session.add(KfMessageMedia(message_id=row.id, content=outgoing.picture))
     return row
 
 

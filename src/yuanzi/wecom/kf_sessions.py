@@ -9,21 +9,22 @@ import dataclasses
 import datetime as dt
 import json
 import re
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from yuanzi.core import ids
-from yuanzi.core.errors import InvalidInput, NotFound, Problem
+from yuanzi.core.errors import InvalidInput, NotFound, Problem, WxError
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.wecom import callbacks, kf_content
+from yuanzi.wecom import callbacks, kf_content, media
 from yuanzi.wecom.models import (
     Corp,
     ExternalUser,
     KfAccount,
     KfEventCode,
     KfMessage,
+    KfMessageMedia,
     KfSession,
 )
 
@@ -83,6 +84,8 @@ def summary(msgtype: str, content: dict[str, Any]) -> str:
         return f"[链接] {content.get('title', '')}"
     if msgtype == "miniprogram":
         return f"[小程序] {content.get('title') or content.get('appid', '')}"
+    if msgtype == "image":
+        return "[图片]"
     if msgtype == "msgmenu":
         first = content.get("head_content") or next(
             (item[item["type"]]["content"] for item in content.get("list", [])), ""
@@ -192,7 +195,7 @@ def phone_message(row: KfMessage) -> KfMessageInfo:
         sent_at=row.send_time,
         msgtype=row.msgtype,
         content=content,
-        has_thumb=row.msgtype in ("link", "miniprogram"),
+        has_thumb=row.msgtype in ("image", "link", "miniprogram"),
     )
 
 
@@ -262,6 +265,51 @@ def _offered(uow: UnitOfWork, session: KfSession, menu_id: str) -> str:
     raise InvalidInput("that menu item was not offered in this conversation", field="menu_id")
 
 
+def _sent_before(uow: UnitOfWork, session: KfSession, client_msg_id: str | None) -> KfMessage | None:
+    """The customer's message sent with this client_msg_id, if any (under the corp's lock, so a
+    retry racing its original waits, then finds it)."""
+    if client_msg_id is None:
+        return None
+    if not _CLIENT_MSG_ID.fullmatch(client_msg_id):
+        raise InvalidInput("client_msg_id is 1–64 of A-Z a-z 0-9 _ -", field="client_msg_id")
+    account = uow.session.get(KfAccount, session.account_id)
+    assert account is not None
+    lock_corp(uow, account.corp_id)
+    return uow.session.scalar(
+        select(KfMessage).where(KfMessage.session_id == session.id, KfMessage.client_msg_id == client_msg_id)
+    )
+
+
+def _customer_wrote(
+    uow: UnitOfWork,
+    account: KfAccount,
+    session: KfSession,
+    msgtype: str,
+    content: dict[str, Any],
+    client_msg_id: str | None,
+    picture: bytes | None = None,
+) -> KfMessageInfo:
+    """Store what the customer sent; an ended session reopens as new, the corp's reply window
+    opens again (48 hours, 5 messages), and the corp is called back."""
+    row = append_message(
+        uow,
+        session,
+        account.corp_id,
+        origin=FROM_CUSTOMER,
+        msgtype=msgtype,
+        content=content,
+        client_msg_id=client_msg_id,
+    )
+    if picture is not None:
+        uow.session.add(KfMessageMedia(message_id=row.id, content=picture))
+    if session.service_state == ENDED:
+        session.service_state, session.servicer_id = NEW, None
+    session.last_customer_at = uow.now()
+    session.replies_since_customer = 0
+    callbacks.enqueue(uow, account.corp_id, account.open_kfid)
+    return phone_message(row)
+
+
 def customer_send(
     *,
     uow: UnitOfWork,
@@ -273,10 +321,7 @@ def customer_send(
 ) -> KfMessageInfo:
     """The customer writes (1–2000 characters), or taps a menu item the corp offered (`menu_id`:
     its text is sent, with the id, as WeChat does). The same `client_msg_id` again returns the
-    message sent the first time (409 client_msg_id_reused with other text). An ended session
-    reopens as new, and the corp may reply again: 48 hours, 5 messages."""
-    if client_msg_id is not None and not _CLIENT_MSG_ID.fullmatch(client_msg_id):
-        raise InvalidInput("client_msg_id is 1–64 of A-Z a-z 0-9 _ -", field="client_msg_id")
+    message sent the first time (409 client_msg_id_reused with other text)."""
     account = live_account(uow, open_kfid)
     session = _session(uow, account, user_id)
     if menu_id is not None:
@@ -284,33 +329,35 @@ def customer_send(
     text = text.strip()
     if not text or len(text) > CUSTOMER_TEXT_MAX:
         raise InvalidInput(f"a message is 1–{CUSTOMER_TEXT_MAX} characters", field="text")
-    if client_msg_id is not None:
-        lock_corp(uow, account.corp_id)  # a retry racing its original waits, then finds it
-        sent = uow.session.scalar(
-            select(KfMessage).where(
-                KfMessage.session_id == session.id, KfMessage.client_msg_id == client_msg_id
-            )
-        )
-        if sent is not None:
-            earlier = phone_message(sent)
-            if earlier.text != text:
-                raise Problem(409, "client_msg_id_reused", "this client_msg_id was sent with other text")
-            return earlier
-    row = append_message(
-        uow,
-        session,
-        account.corp_id,
-        origin=FROM_CUSTOMER,
-        msgtype="text",
-        content={"content": text, "menu_id": menu_id} if menu_id else {"content": text},
-        client_msg_id=client_msg_id,
+    sent = _sent_before(uow, session, client_msg_id)
+    if sent is not None:
+        if phone_message(sent).text != text:
+            raise Problem(409, "client_msg_id_reused", "this client_msg_id was sent with other text")
+        return phone_message(sent)
+    content = {"content": text, "menu_id": menu_id} if menu_id else {"content": text}
+    return _customer_wrote(uow, account, session, "text", content, client_msg_id)
+
+
+def customer_send_image(
+    *, uow: UnitOfWork, open_kfid: str, user_id: int, data: BinaryIO, size: int, client_msg_id: str | None
+) -> KfMessageInfo:
+    """The customer sends a picture (an image Pillow reads, 5 B–10 MB: 422 otherwise). The corp
+    gets it as temporary media (`image.media_id` in sync_msg, media/get for three days); the
+    conversation keeps its own copy. A repeated `client_msg_id` returns the first one."""
+    account = live_account(uow, open_kfid)
+    session = _session(uow, account, user_id)
+    sent = _sent_before(uow, session, client_msg_id)
+    if sent is not None:
+        if sent.msgtype != "image":
+            raise Problem(409, "client_msg_id_reused", "this client_msg_id was sent with a text")
+        return phone_message(sent)
+    try:
+        kept = media.upload(uow=uow, corp_id=account.corp_id, type="image", data=data, size=size)
+    except WxError as refused:
+        raise InvalidInput(f"not a picture yuanzi can keep: {refused.errmsg}", field="image") from None
+    return _customer_wrote(
+        uow, account, session, "image", {"media_id": kept.media_id}, client_msg_id, kept.content
     )
-    if session.service_state == ENDED:
-        session.service_state, session.servicer_id = NEW, None
-    session.last_customer_at = uow.now()
-    session.replies_since_customer = 0
-    callbacks.enqueue(uow, account.corp_id, account.open_kfid)
-    return phone_message(row)
 
 
 def conversation(

@@ -42,6 +42,7 @@ from yuanzi.wecom.kf_sessions import (
     KfMessageInfo,
     conversation,
     customer_send,
+    customer_send_image,
     enter,
     external_userid,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "customer_conversations",
     "customer_mark_read",
     "customer_send",
+    "customer_send_image",
     "customer_unread_total",
     "end_session",
     "enter",

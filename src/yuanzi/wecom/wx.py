@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
 from yuanzi.core.errors import WxError
 from yuanzi.core.http import parse_wx_json, unit_of_work, wx_json_body
@@ -74,6 +74,17 @@ async def upload_media(
         "media_id": row.media_id,
         "created_at": str(int(row.created_at.timestamp())),
     }
+
+
+@router.get("/media/get", response_model=None)
+def get_media(uow: UoW, corp: Authed, media_id: Param = None) -> Response:
+    """A temporary media file's bytes (an image a customer sent, within three days); 40007 else."""
+    content = media.image(uow, corp.corp_id, media_id)
+    return Response(
+        content,
+        media_type="image/jpeg",
+        headers={"Content-Disposition": f'attachment; filename="{media_id}.jpg"'},
+    )
 
 
 @router.post("/kf/account/add")

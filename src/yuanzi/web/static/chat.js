@@ -117,6 +117,16 @@
         .then(function (m) { show(m); input.value = ""; form.removeAttribute("data-text"); markRead(); })
         .catch(function () {});
     });
+    var picture = section.querySelector("#chat-image");
+    if (picture) picture.addEventListener("change", function () {
+      if (!picture.files.length) return;
+      var form = new FormData();
+      form.append("image", picture.files[0]);
+      form.append("client_msg_id", newId());
+      post(base + "/images", form)
+        .then(function (m) { show(m); picture.value = ""; markRead(); })
+        .catch(function () {});
+    });
     log.addEventListener("click", function (event) {
       var item = event.target.closest("[data-menu-id]");
       if (!item) return;

@@ -7,10 +7,12 @@
   // the server's error, which `errorBox` (when given) shows until the next success. chat.js uses it too.
   window.yuanziPost = function (url, body, errorBox) {
     var token = document.querySelector('meta[name="yuanzi-csrf"]');
+    var form = body instanceof FormData;  // an upload goes as multipart, the rest as JSON
+    var headers = { "X-CSRF-Token": token ? token.content : "" };
+    if (!form) headers["Content-Type"] = "application/json";
     return fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": token ? token.content : "" },
-      body: JSON.stringify(body)
+      method: "POST", credentials: "same-origin", headers: headers,
+      body: form ? body : JSON.stringify(body)
     }).then(function (response) {
       return response.json().then(function (answer) {
         if (!response.ok) throw new Error(answer.error || "failed");
