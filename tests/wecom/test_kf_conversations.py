@@ -230,3 +230,20 @@ def test_sync_pages_and_filters(client: TestClient) -> None:
     assert corp.post("kf/sync_msg", {"cursor": "garbage"})["errcode"] == 40058
     assert corp.post("kf/sync_msg", {"limit": 1001})["errcode"] == 40058
     assert make_corp(client, "别家公司").post("kf/sync_msg", {})["msg_list"] == []  # one corp's only
+
+
+def test_sync_starts_where_the_last_three_days_begin(client: TestClient) -> None:
+    corp = make_corp(client)
+    kfid = add_account(corp)
+    ming = customer(client, "小明")
+    stale = sync(corp)["next_cursor"]  # a cursor from before anything was written
+    for n in range(3):
+        write(ming, kfid, f"旧消息{n}")
+    advance(client, 3 * 86400 + 60)
+    refresh(corp)
+    assert sync(corp)["msg_list"] == []
+    write(ming, kfid, "新消息")
+    for cursor in ("", stale):
+        page = sync(corp, cursor)
+        assert [m["text"]["content"] for m in page["msg_list"]] == ["新消息"]
+        assert sync(corp, page["next_cursor"])["msg_list"] == []

@@ -7,7 +7,7 @@ import dataclasses
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from yuanzi.core.errors import WxError
 from yuanzi.core.uow import UnitOfWork
@@ -96,10 +96,19 @@ def sync(
     ):
         raise WxError(95007, "invalid msg token")
     after = _cursor_seq(cursor)
+    cutoff = uow.now() - SYNC_WINDOW
+    window_start = uow.session.scalar(
+        select(func.min(KfMessage.seq)).where(
+            KfMessage.corp_id == corp.corp_id, KfMessage.send_time >= cutoff
+        )
+    )
     if limit is None:
         limit = SYNC_LIMIT_MAX
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= SYNC_LIMIT_MAX:
         raise WxError(40058, f"invalid limit: 1–{SYNC_LIMIT_MAX}")
+    if window_start is None:  # nothing in the last three days
+        return SyncPage(msg_list=[], next_cursor=_cursor(after), has_more=False)
+    after = max(after, window_start - 1)  # what is older than three days is never read
     query = (
         select(KfMessage, KfAccount.open_kfid, ExternalUser.external_userid, Staff.userid)
         .join(KfSession, KfSession.id == KfMessage.session_id)
@@ -113,7 +122,7 @@ def sync(
             KfMessage.corp_id == corp.corp_id,
             KfMessage.seq > after,
             KfMessage.origin != FROM_API,
-            KfMessage.send_time >= uow.now() - SYNC_WINDOW,
+            KfMessage.send_time >= cutoff,
         )
     )
     if open_kfid not in (None, ""):

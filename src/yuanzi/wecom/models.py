@@ -174,6 +174,8 @@ class KfMessage(Base):
         UniqueConstraint("corp_id", "msgid", name="uq_wecom_kf_messages_corp_msgid"),
         UniqueConstraint("session_id", "client_msg_id"),
         Index("ix_wecom_kf_messages_session", "session_id", "id"),
+        # Where the last three days begin, for sync_msg: a long history is never scanned.
+        Index("ix_wecom_kf_messages_corp_time", "corp_id", "send_time"),
     )
 
 
