@@ -131,3 +131,37 @@ def test_who_may_use_the_workbench(client: TestClient) -> None:
     )
     bad = client.post(f"/sandbox/wecom/corps/{corp.corpid}/members", json={"userid": "a b", "name": "a"})
     assert bad.status_code == 422
+
+
+def test_a_servicer_hands_a_session_over(client: TestClient) -> None:
+    corp = make_corp(client)
+    kfid = add_account(corp)
+    zhang = member(client, corp, "zhangsan", "张三")
+    li = member(client, corp, "lisi", "李四")
+    member(client, corp, "wangwu", "王五")  # a member, not a servicer of this account
+    corp.post("kf/servicer/add", {"open_kfid": kfid, "userid_list": ["zhangsan", "lisi"]})
+    customer = TestClient(client.app)
+    sign_up(customer, "小明")
+    write(customer, kfid, "你好")
+    external = sync(corp)["msg_list"][-1]["external_userid"]
+    assert trans(corp, kfid, external, 3, "zhangsan") == 0
+    session_id = int(zhang.get("/wecom").text.split('data-session="')[1].split('"')[0])
+    page = zhang.get(f"/wecom/sessions/{session_id}").text
+    assert '<option value="lisi">李四</option>' in page
+    assert "wangwu" not in page  # only the account's servicers
+
+    def hand(phone: TestClient, to: str) -> Any:
+        data = {"csrf_token": csrf_token(phone, "/me"), "userid": to}
+        return phone.post(f"/wecom/sessions/{session_id}/hand-over", data=data, follow_redirects=False)
+
+    assert hand(zhang, "wangwu").headers["location"].endswith("error=invalid_input")
+    assert hand(zhang, "lisi").headers["location"] == "/wecom"
+    event = sync(corp)["msg_list"][-1]["event"]
+    assert (event["change_type"], event["old_servicer_userid"], event["new_servicer_userid"]) == (
+        2,
+        "zhangsan",
+        "lisi",
+    )
+    assert "小明" in li.get("/wecom").text
+    assert "小明" not in zhang.get("/wecom").text
+    assert hand(zhang, "lisi").headers["location"] == "/wecom"  # no longer his: back to the list

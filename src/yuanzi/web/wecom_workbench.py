@@ -3,6 +3,7 @@ accounts they serve and those assigned to them; taking one, answering, ending it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
@@ -61,16 +62,29 @@ def session_page(request: Request, session_id: int) -> Response:
         if item is None:
             return not_found(request, user)
         messages = wecom_service.session_history(uow=uow, user_id=user.user_id, session_id=session_id)
+        others = wecom_service.colleagues(uow=uow, user_id=user.user_id, session_id=session_id)
         ctx = {
             "tab": None,
             "user": user,
             "item": item,
             "messages": messages,
+            "colleagues": others,
             "seq": messages[-1].seq if messages else 0,
             "error": request.query_params.get("error"),
             "states": STATE_NAMES,
         }
         return page(request, "client/wecom_session.html", ctx)
+
+
+def _refused(request: Request, session_id: int) -> Callable[[UnitOfWork, User, Problem], Response]:
+    """A refused session action: gone from the member's view (another took it) goes back to the
+    list; otherwise the session says why."""
+
+    def failed(uow: UnitOfWork, user: User, exc: Problem) -> Response:
+        target = "/wecom" if exc.status == 404 else f"/wecom/sessions/{session_id}?error={exc.code}"
+        return redirect(request, target)
+
+    return failed
 
 
 def _session_action(request: Request, session_id: int, csrf_token: str, verb: str) -> Response:
@@ -98,6 +112,22 @@ def take(request: Request, session_id: int, csrf_token: FormStr = "") -> Respons
 def end(request: Request, session_id: int, csrf_token: FormStr = "") -> Response:
     """结束: end a session assigned to you."""
     return _session_action(request, session_id, csrf_token, "end")
+
+
+@router.post("/sessions/{session_id}/hand-over", response_model=None)
+def hand_over(request: Request, session_id: int, csrf_token: FormStr = "", userid: FormStr = "") -> Response:
+    """转接: hand a session to another servicer of its account."""
+
+    def action(uow: UnitOfWork, user: User) -> str:
+        wecom_service.hand_over(uow=uow, user_id=user.user_id, session_id=session_id, to_userid=userid)
+        return "/wecom"
+
+    def failed(uow: UnitOfWork, user: User, exc: Problem) -> Response:
+        return redirect(
+            request, "/wecom" if exc.status == 404 else f"/wecom/sessions/{session_id}?error={exc.code}"
+        )
+
+    return form_action(request, csrf_token, action, failed)
 
 
 @router.get("/sessions/{session_id}/changes", response_model=None)

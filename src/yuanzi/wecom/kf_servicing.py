@@ -33,7 +33,7 @@ from yuanzi.wecom.kf_sessions import (
 from yuanzi.wecom.models import Corp, KfAccount, KfMessage, KfServicer, KfSession, Staff
 
 # session_status_change's change_type: taken from the queue, transferred, ended, reopened.
-TAKEN, ENDED_BY_SERVICER = 1, 3
+TAKEN, TRANSFERRED, ENDED_BY_SERVICER = 1, 2, 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,3 +207,34 @@ def end(*, uow: UnitOfWork, user_id: int, session_id: int) -> None:
     session.service_state, session.servicer_id = ENDED, None
     code = event_code(uow, session, "end")
     _status_event(uow, session, account, ENDED_BY_SERVICER, old_servicer_userid=staff.userid, msg_code=code)
+
+
+def colleagues(*, uow: UnitOfWork, user_id: int, session_id: int) -> list[tuple[str, str]]:
+    """The other servicers of a session's account (userid, name): whom it may be handed to."""
+    _, account, staff = _session_for(uow, user_id, session_id)
+    rows = uow.session.execute(
+        select(Staff.userid, Staff.name)
+        .join(KfServicer, KfServicer.staff_id == Staff.id)
+        .where(KfServicer.account_id == account.id, Staff.id != staff.id)
+        .order_by(KfServicer.added_at, Staff.id)
+    )
+    return [(userid, name) for userid, name in rows]
+
+
+def hand_over(*, uow: UnitOfWork, user_id: int, session_id: int, to_userid: str) -> None:
+    """转接: a servicer hands a session assigned to them to another servicer of the account (422
+    if they are not one); the corp sees a session_status_change with change_type 2."""
+    session, account, staff = _session_for(uow, user_id, session_id)
+    lock_corp(uow, account.corp_id)
+    uow.session.refresh(session)
+    if session.service_state != SERVICER or session.servicer_id != staff.id:
+        raise Problem(409, "not_yours", "only the servicer of a session hands it over")
+    other = uow.session.scalar(
+        select(Staff).where(Staff.corp_id == account.corp_id, Staff.userid == to_userid)
+    )
+    if other is None or other.id == staff.id or uow.session.get(KfServicer, (account.id, other.id)) is None:
+        raise InvalidInput("hand it to another servicer of this account", field="userid")
+    session.servicer_id = other.id
+    _status_event(
+        uow, session, account, TRANSFERRED, old_servicer_userid=staff.userid, new_servicer_userid=other.userid
+    )

@@ -33,7 +33,7 @@ from yuanzi.wecom.kf_inbox import (
 )
 from yuanzi.wecom.kf_messages import send as send_answer
 from yuanzi.wecom.kf_messages import service_state, transfer
-from yuanzi.wecom.kf_servicing import WorkItem, is_member, link_member, workbench
+from yuanzi.wecom.kf_servicing import WorkItem, colleagues, hand_over, is_member, link_member, workbench
 from yuanzi.wecom.kf_servicing import answer as answer_session
 from yuanzi.wecom.kf_servicing import end as end_session
 from yuanzi.wecom.kf_servicing import history as session_history
@@ -68,6 +68,7 @@ __all__ = [
     "add_servicers",
     "answer_session",
     "avatar",
+    "colleagues",
     "conversation",
     "corp_named",
     "create_corp",
@@ -82,6 +83,7 @@ __all__ = [
     "external_userid",
     "find_account",
     "find_corp",
+    "hand_over",
     "is_member",
     "link_member",
     "list_accounts",
