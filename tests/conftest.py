@@ -216,3 +216,11 @@ def indexed(
             pass
 
     return sync
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str, engine: Engine) -> Path:
+    """Point the `yuanzi` command at the (already migrated) test database; returns the data dir."""
+    monkeypatch.setenv("YUANZI_DATABASE_URL", database_url)
+    monkeypatch.setenv("YUANZI_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"

@@ -18,14 +18,6 @@ from yuanzi.pay import ledger
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str, engine: Engine) -> Path:
-    """Point the CLI at the (already migrated) test database; returns the data dir."""
-    monkeypatch.setenv("YUANZI_DATABASE_URL", database_url)
-    monkeypatch.setenv("YUANZI_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
 def test_app_create_prints_credentials_as_json(env: Path) -> None:
     result = runner.invoke(cli, ["app", "create", "--type", "miniprogram", "--name", "商城", "--json"])
     assert result.exit_code == 0, result.output

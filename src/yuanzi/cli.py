@@ -19,8 +19,9 @@ from rich.table import Table
 from yuanzi.app import create_app
 from yuanzi.channels import service as channels_service
 from yuanzi.channels import simulation
-from yuanzi.cli_common import DataDir, JsonFlag, console, migrated_runtime, settings_from
+from yuanzi.cli_common import DataDir, JsonFlag, console, emit, migrated_runtime, settings_from
 from yuanzi.cli_live import live_cli
+from yuanzi.cli_wecom import wecom_cli
 from yuanzi.core.errors import YuanziError
 from yuanzi.core.observability import configure_logging
 from yuanzi.identity import service as identity_service
@@ -46,6 +47,7 @@ cli.add_typer(channels_cli, name="channels")
 search_cli = typer.Typer(help="Search (搜一搜): the index, articles.", no_args_is_help=True)
 cli.add_typer(search_cli, name="search")
 cli.add_typer(live_cli, name="live")
+cli.add_typer(wecom_cli, name="wecom")
 
 
 def _serve(settings: Settings) -> None:
@@ -129,16 +131,6 @@ def migrate(data_dir: DataDir = None) -> None:
     console.print("[green]Database is up to date.[/]")
 
 
-def _emit(data: dict[str, Any], as_json: bool, title: str) -> None:
-    if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False))
-        return
-    table = Table(title=title, show_header=False)
-    for key, value in data.items():
-        table.add_row(key, str(value))
-    Console().print(table)
-
-
 @app_cli.command("create")
 def app_create(
     type: Annotated[identity_service.AppType, typer.Option("--type", help="Kind of app.")],
@@ -151,7 +143,7 @@ def app_create(
     with runtime.uow() as uow:
         new = identity_service.create_app(uow=uow, type=type.value, name=name)
         uow.commit()
-    _emit(
+    emit(
         {"appid": new.app.appid, "secret": new.secret, "type": new.app.type.value, "name": new.app.name},
         as_json,
         "New app",
@@ -169,7 +161,7 @@ def user_create(
     with runtime.uow() as uow:
         user = identity_service.create_user(uow=uow, nickname=nickname)
         uow.commit()
-    _emit({"user_id": user.user_id, "nickname": user.nickname}, as_json, "New user")
+    emit({"user_id": user.user_id, "nickname": user.nickname}, as_json, "New user")
 
 
 @merchant_cli.command("create")
@@ -192,7 +184,7 @@ def merchant_create(
             uow=uow, name=name, appid=appid, fee_rate_ppm=round(fee_rate * 10_000), admin_user_id=admin
         )
         uow.commit()
-    _emit(dict(new.to_json()), as_json, "New merchant")
+    emit(dict(new.to_json()), as_json, "New merchant")
 
 
 @ledger_cli.command("check")

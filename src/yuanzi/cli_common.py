@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from yuanzi.app import build_runtime
 from yuanzi.core import migrate as migrations
@@ -30,3 +32,14 @@ def migrated_runtime(settings: Settings) -> Runtime:
     with console.status("Migrating the database…"):
         migrations.upgrade(runtime.engine)
     return runtime
+
+
+def emit(data: dict[str, Any], as_json: bool, title: str) -> None:
+    """Print what a command made: JSON only, or a table for people."""
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(title=title, show_header=False)
+    for key, value in data.items():
+        table.add_row(key, str(value))
+    Console().print(table)
