@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from tests.wecom.receiver import AES_KEY, TOKEN, receiving
 from yuanzi.cli import cli
 
 runner = CliRunner()
@@ -43,3 +44,15 @@ def test_corp_create_and_member_add(env: Path, client: TestClient) -> None:
     )
     assert missing.exit_code == 2
     assert runner.invoke(cli, ["wecom", "corp", "create", "--name", " "]).exit_code == 1
+
+
+def test_callback_is_verified_before_it_is_kept(env: Path, client: TestClient) -> None:
+    corp = json.loads(runner.invoke(cli, ["wecom", "corp", "create", "--name", "原子商城", "--json"]).stdout)
+    args = ["wecom", "callback", "--corpid", corp["corpid"], "--agentid", str(corp["agentid"])]
+    with receiving(corp["corpid"]) as receiver:
+        done = runner.invoke(cli, [*args, "--url", receiver.url, "--token", TOKEN, "--aes-key", AES_KEY])
+        assert done.exit_code == 0, done.output
+        receiver.echo_wrong = True
+        refused = runner.invoke(cli, [*args, "--url", receiver.url, "--token", TOKEN, "--aes-key", AES_KEY])
+        assert refused.exit_code == 1
+        assert "callback_unverified" in refused.output

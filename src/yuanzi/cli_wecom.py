@@ -67,3 +67,26 @@ def member_add(
         console.print(f"[red]{refused}[/]")
         raise typer.Exit(1) from None
     emit({"userid": member.userid, "name": member.name, "user_id": user_id}, as_json, "New member")
+
+
+@wecom_cli.command("callback")
+def callback_set(
+    corpid: Annotated[str, typer.Option("--corpid", help="The corp.")],
+    agentid: Annotated[int, typer.Option("--agentid", help="Its app.")],
+    url: Annotated[str, typer.Option("--url", help="The corp's callback server (接收消息服务器).")],
+    token: Annotated[str, typer.Option("--token", help="The Token its server signs with.")],
+    aes_key: Annotated[str, typer.Option("--aes-key", help="The EncodingAESKey (43 characters).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Set where an app is called back; the URL is verified first, as WeCom's admin console does."""
+    runtime = migrated_runtime(settings_from(data_dir=data_dir))
+    try:
+        with runtime.uow() as uow:
+            wecom_service.set_callback(
+                uow=uow, corpid=corpid, agentid=agentid, url=url, token=token, encoding_aes_key=aes_key
+            )
+            uow.commit()
+    except YuanziError as refused:
+        console.print(f"[red]{refused}[/]")
+        raise typer.Exit(1) from None
+    console.print(f"[green]Verified:[/] {url} now receives app {agentid}'s callbacks.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from yuanzi.core.uow import UnitOfWorkFactory
 from yuanzi.core.worker import Worker
 from yuanzi.wecom import callbacks
+from yuanzi.wecom.callbacks import configure as set_callback
 from yuanzi.wecom.corps import (
     CorpInfo,
     NewCorp,
@@ -92,6 +93,7 @@ __all__ = [
     "send_answer",
     "service_state",
     "session_history",
+    "set_callback",
     "take_session",
     "transfer",
     "upload_media",
