@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from fastapi.testclient import TestClient
 
 from tests.channels.test_feeds import as_user
@@ -100,3 +102,30 @@ def test_frames_carry_likes_and_viewers(client: TestClient) -> None:
         assert frame["viewers"] == 1  # this socket, reported by the hub
         assert client.get(f"/api/live/rooms/{room_id}").json()["viewers_here"] == 1
     assert stats(client, room_id)["peak_viewers"] == 1
+
+
+def test_two_nodes_reporting_at_once_reach_the_peak_together(client: TestClient, runtime: Runtime) -> None:
+    """Node B reports while node A's report is not yet committed: B waits for the room's lock and
+    counts A's viewers too, so the peak is their sum (without the lock, PostgreSQL let each sum
+    only its own)."""
+    _, room = live_room(client)
+    room_id = room["room_id"]
+    seen: list[int] = []
+    first = runtime.uow()
+    uow_a = first.__enter__()
+    figures.report_presence(uow=uow_a, room_id=room_id, node="node-a", viewers=1)
+
+    def node_b() -> None:
+        with runtime.uow() as uow_b:
+            seen.append(figures.report_presence(uow=uow_b, room_id=room_id, node="node-b", viewers=1))
+            uow_b.commit()
+
+    other = threading.Thread(target=node_b)
+    other.start()
+    other.join(timeout=0.5)  # B waits for A (on SQLite, for the write lock; on PostgreSQL, the row)
+    uow_a.commit()
+    first.__exit__(None, None, None)
+    other.join(timeout=10)
+    assert seen == [2]
+    with runtime.uow() as uow:
+        assert figures.figures(uow=uow, room_id=room_id).peak_viewers == 2

@@ -102,7 +102,10 @@ def _current(uow: UnitOfWork, room_id: int) -> int:
 
 def report_presence(*, uow: UnitOfWork, room_id: int, node: str, viewers: int) -> int:
     """This process has `viewers` sockets in the room: record it, raise the peak; the room's
-    current viewers across processes."""
+    current viewers across processes. Reports for one room take the room's row lock first:
+    without it, two nodes reporting at once each summed without the other's uncommitted row
+    (PostgreSQL), and the peak missed their total."""
+    uow.session.execute(select(Room.id).where(Room.id == room_id).with_for_update())
     uow.session.merge(Presence(room_id=room_id, node=node, viewers=viewers, updated_at=uow.now()))
     uow.session.flush()
     current = _current(uow, room_id)
