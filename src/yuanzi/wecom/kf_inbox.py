@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from yuanzi.core.errors import NotFound
 from yuanzi.core.uow import UnitOfWork
@@ -98,7 +98,12 @@ def customer_mark_read(*, uow: UnitOfWork, open_kfid: str, user_id: int, message
     message = uow.session.get(KfMessage, message_id)
     if session is None or message is None or message.session_id != session.id:
         raise NotFound("kf_message", message_id)
-    session.customer_read_seq = max(session.customer_read_seq, message.seq)
+    # Only forward: two screens marking at once never move the mark back.
+    uow.session.execute(
+        update(KfSession)
+        .where(KfSession.id == session.id, KfSession.customer_read_seq < message.seq)
+        .values(customer_read_seq=message.seq)
+    )
 
 
 def message_thumb(*, uow: UnitOfWork, open_kfid: str, user_id: int, message_id: int) -> bytes | None:

@@ -291,6 +291,8 @@ def _customer_wrote(
 ) -> KfMessageInfo:
     """Store what the customer sent; an ended session reopens as new, the corp's reply window
     opens again (48 hours, 5 messages), and the corp is called back."""
+    lock_corp(uow, account.corp_id)
+    uow.session.refresh(session)  # as it is now: a move by the corp may have committed meanwhile
     row = append_message(
         uow,
         session,
