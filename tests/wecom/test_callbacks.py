@@ -125,3 +125,20 @@ def test_entering_by_a_link_calls_back_too(client: TestClient, app_runtime: Runt
         assert deliver(app_runtime) == 1
         synced = corp.post("kf/sync_msg", {"token": receiver.tokens()[0]})
         assert synced["msg_list"][0]["event"]["scene"] == "qr"
+
+
+def test_done_callbacks_are_forgotten_after_a_day(client: TestClient, app_runtime: Runtime) -> None:
+    corp = make_corp(client)
+    kfid = add_account(corp)
+    with receiving(corp.corpid) as receiver:
+        set_callback(client, corp, receiver.url)
+        write(customer(client, "小明"), kfid, "在吗")
+        assert deliver(app_runtime) == 1
+        receiver.fail_next = 1
+        write(customer(client, "小红"), kfid, "你好")
+        assert deliver(app_runtime) == 1  # failed once: still pending
+    assert callbacks.prune(app_runtime.plain_uow) == 0  # nothing is a day old yet
+    advance(client, 86400 + 1)
+    assert callbacks.prune(app_runtime.plain_uow) == 1  # the delivered one; the pending one stays
+    log = client.get(f"/sandbox/wecom/corps/{corp.corpid}/callbacks").json()["callbacks"]
+    assert [(c["pending"], c["attempts"]) for c in log] == [(True, 1)]

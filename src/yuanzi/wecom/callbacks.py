@@ -15,7 +15,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from yuanzi.core import claims, ids
 from yuanzi.core.errors import InvalidInput, NotFound, Problem
@@ -27,6 +27,9 @@ TIMEOUT_SECONDS = 5.0
 RETRIES = 3
 RETRY_AFTER = dt.timedelta(seconds=5)
 SYNC_TOKEN_TTL = dt.timedelta(minutes=10)
+# Delivered (or given-up) callbacks are kept this long for the sandbox's delivery log, then deleted:
+# their tokens lasted ten minutes.
+KEEP_DONE = dt.timedelta(days=1)
 _TOKEN = re.compile(r"[A-Za-z0-9]{1,32}")
 
 
@@ -205,6 +208,22 @@ def deliver_due(uow_factory: UnitOfWorkFactory, post: Poster = http_post, limit:
     for callback_id in claimed:
         _attempt(uow_factory, callback_id, post)
     return len(claimed)
+
+
+def prune(uow_factory: UnitOfWorkFactory, limit: int = 1000) -> int:
+    """Delete up to `limit` callbacks done for more than a day; how many."""
+    with uow_factory() as uow:
+        done = list(
+            uow.session.scalars(
+                select(KfCallback.id)
+                .where(KfCallback.next_attempt_at.is_(None), KfCallback.created_at < uow.now() - KEEP_DONE)
+                .limit(limit)
+            )
+        )
+        if done:
+            uow.session.execute(delete(KfCallback).where(KfCallback.id.in_(done)))
+        uow.commit()
+    return len(done)
 
 
 @dataclasses.dataclass(frozen=True)

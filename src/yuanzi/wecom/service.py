@@ -52,8 +52,18 @@ from yuanzi.wecom.media import upload as upload_media
 
 
 def workers(uow_factory: UnitOfWorkFactory) -> list[Worker]:
-    """WeCom's background work while the server runs: deliver callbacks to corps' servers."""
-    return [Worker("wecom-callbacks", lambda: callbacks.deliver_due(uow_factory), interval=0.5, batch=50)]
+    """WeCom's background work while the server runs: deliver callbacks to corps' servers, and
+    forget those done for a day."""
+    return [
+        Worker("wecom-callbacks", lambda: callbacks.deliver_due(uow_factory), interval=0.5, batch=50),
+        Worker(
+            "wecom-callbacks-prune",
+            lambda: callbacks.prune(uow_factory),
+            interval=60.0,
+            batch=1000,
+            on_commit=False,
+        ),
+    ]
 
 
 __all__ = [
