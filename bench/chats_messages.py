@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
 import tempfile
 import time
@@ -22,6 +21,7 @@ from sqlalchemy import Engine, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scratch_db import scratch_database
+from timing import percentiles
 
 from yuanzi.chats import service as chats_service
 from yuanzi.chats.models import Message
@@ -82,11 +82,6 @@ def bench_raw_insert(engine: Engine, chats: list[tuple[int, int]], count: int) -
                 )
             )
     return count / (time.perf_counter() - start)
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.99) - 1] * 1000
 
 
 def bench_sync(runtime: Runtime, engine: Engine, me: int, chats: list[tuple[int, int]], rounds: int) -> None:

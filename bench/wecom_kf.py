@@ -21,7 +21,6 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ from sqlalchemy import Engine, delete, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scratch_db import scratch_database
+from timing import percentiles
 
 from yuanzi.core import migrate
 from yuanzi.core.clock import SystemClock
@@ -162,11 +162,6 @@ def bench_raw_insert(
         # by seq, not msgid LIKE 'raw%': a real msgid is random and SQLite's LIKE ignores case
         conn.execute(delete(KfMessage).where(KfMessage.corp_id == corp.corp_id, KfMessage.seq >= base))
     return count / elapsed
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered) * 1000, ordered[max(int(len(ordered) * 0.99) - 1, 0)] * 1000
 
 
 def bench_sync(runtime: Runtime, engine: Engine, corp: CorpInfo, count: int, passes: int) -> int:

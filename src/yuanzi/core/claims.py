@@ -24,7 +24,6 @@ def claim_due(
     *,
     limit: int,
     where: tuple[ColumnElement[bool], ...] = (),
-    lease: dt.timedelta = LEASE,
 ) -> list[Any]:
     """The ids of up to `limit` rows due on the platform clock (`due_column` ≤ now, and `where`),
     oldest first, now claimed by this process; commits."""
@@ -37,7 +36,7 @@ def claim_due(
         result = uow.session.execute(
             update(id_column.class_)
             .where(id_column == row_id, due_column == due_at)
-            .values({due_column.key: now + lease})
+            .values({due_column.key: now + LEASE})
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
             claimed.append(row_id)

@@ -94,11 +94,14 @@ def _contacts(uow: UnitOfWork) -> Iterator[Doc]:
     """Every user's friends, each a contact only that user may find."""
     offset = 0
     while page := identity_service.list_users(uow=uow, limit=PAGE, offset=offset):
-        for user in page:
-            friends = identity_service.get_users(
-                uow=uow, user_ids=identity_service.friends_of(uow=uow, user_id=user.user_id)
-            )
-            yield from (contact_doc(user.user_id, f.user_id, f.nickname) for f in friends.values())
+        friend_ids = {
+            user.user_id: identity_service.friends_of(uow=uow, user_id=user.user_id) for user in page
+        }
+        names = identity_service.get_users(
+            uow=uow, user_ids=sorted({f for ids in friend_ids.values() for f in ids})
+        )
+        for user_id, ids in friend_ids.items():
+            yield from (contact_doc(user_id, f, names[f].nickname) for f in ids if f in names)
         offset += PAGE
 
 

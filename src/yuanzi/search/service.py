@@ -211,7 +211,10 @@ def search(
         for doc_id, row in documents.get(uow, [h.doc_id for h in hits]).items()
         if reader in documents.reader_tokens(row)
     }
-    friends = identity_service.friends_of(uow=uow, user_id=user_id) if user_id is not None else []
+    # Friends' likes and recommendations lift public things; one's own chats have none to count.
+    friends = (
+        identity_service.friends_of(uow=uow, user_id=user_id) if user_id is not None and not private else []
+    )
     social = documents.friends_interacted(uow, list(rows), friends)
     now = uow.now()
     scored = sorted(

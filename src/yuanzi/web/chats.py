@@ -4,6 +4,7 @@ the chat's change sequence — and the tab bar's unread badge."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
@@ -25,16 +26,43 @@ FormStr = Annotated[str, Form()]
 PAGE = 50  # messages on a chat's screen
 
 
-def message_json(message: chats_service.MessageInfo, user_id: int) -> dict[str, Any]:
-    return {
-        "message_id": message.message_id,
-        "seq": message.seq,
-        "mine": message.sender_id == user_id,
-        "sender_name": message.sender_name,
-        "text": message.text,
-        "recalled": message.recalled,
-        "sent_at": message.sent_at.isoformat(),
+def bubble_json(
+    *,
+    message_id: int,
+    seq: int,
+    mine: bool,
+    sender_name: str,
+    text: str,
+    sent_at: dt.datetime,
+    recalled: bool = False,
+    html: str | None = None,
+) -> dict[str, Any]:
+    """A message as static/chat.js shows it (chats, customer service, the WeCom workbench): `html`
+    for a card or menu the server rendered."""
+    shown: dict[str, Any] = {
+        "message_id": message_id,
+        "seq": seq,
+        "mine": mine,
+        "sender_name": sender_name,
+        "text": text,
+        "recalled": recalled,
+        "sent_at": sent_at.isoformat(),
     }
+    if html is not None:
+        shown["html"] = html
+    return shown
+
+
+def message_json(message: chats_service.MessageInfo, user_id: int) -> dict[str, Any]:
+    return bubble_json(
+        message_id=message.message_id,
+        seq=message.seq,
+        mine=message.sender_id == user_id,
+        sender_name=message.sender_name,
+        text=message.text,
+        sent_at=message.sent_at,
+        recalled=message.recalled,
+    )
 
 
 @router.post("", response_model=None)

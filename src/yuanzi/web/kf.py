@@ -10,10 +10,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import UploadFile
 
-from yuanzi.core.errors import InvalidInput
+from yuanzi.core.errors import InvalidInput, NotFound
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.web.actions import json_action, upload_action
+from yuanzi.web.chats import bubble_json
 from yuanzi.web.render import not_found, page, redirect, templates
 from yuanzi.web.session import current_user
 from yuanzi.wecom import service as wecom_service
@@ -27,18 +28,20 @@ def message_json(
     message: wecom_service.KfMessageInfo, account: wecom_service.KfAccountInfo
 ) -> dict[str, Any]:
     """A message for chat.js: a card or menu comes with its HTML, rendered as the page renders it."""
-    shown: dict[str, Any] = {
-        "message_id": message.message_id,
-        "seq": message.seq,
-        "mine": message.mine,
-        "sender_name": account.name,
-        "text": message.text,
-        "recalled": False,
-        "sent_at": message.sent_at.isoformat(),
-    }
-    if message.msgtype != "text":
-        shown["html"] = str(_MESSAGE.module.kf_message(message, account))  # type: ignore[attr-defined]
-    return shown
+    html = (
+        str(_MESSAGE.module.kf_message(message, account))  # type: ignore[attr-defined]
+        if message.msgtype != "text"
+        else None
+    )
+    return bubble_json(
+        message_id=message.message_id,
+        seq=message.seq,
+        mine=message.mine,
+        sender_name=account.name,
+        text=message.text,
+        sent_at=message.sent_at,
+        html=html,
+    )
 
 
 @router.get("/{open_kfid}", response_class=HTMLResponse, response_model=None)
@@ -89,13 +92,16 @@ def thumb(request: Request, open_kfid: str, message_id: int) -> Response:
     """A card's picture, for the customer it was sent to."""
     with runtime(request).read_uow() as uow:
         user = current_user(request, uow)
-        content = (
-            wecom_service.message_thumb(
-                uow=uow, open_kfid=open_kfid, user_id=user.user_id, message_id=message_id
+        try:
+            content = (
+                wecom_service.message_thumb(
+                    uow=uow, open_kfid=open_kfid, user_id=user.user_id, message_id=message_id
+                )
+                if user is not None
+                else None
             )
-            if user is not None and wecom_service.find_account(uow, open_kfid) is not None
-            else None
-        )
+        except NotFound:  # the account is gone
+            content = None
     if content is None:
         return JSONResponse({"error": "not found"}, status_code=404)
     return Response(content, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})

@@ -47,10 +47,6 @@ def _sheet_page(
     return page(request, "client/pay_sheet.html", ctx, status_code=status_code)
 
 
-def _signed_in(request: Request, uow: UnitOfWork) -> identity_service.UserInfo | None:
-    return current_user(request, uow)
-
-
 @router.get("/pay/request", response_class=HTMLResponse, response_model=None)
 def request_payment(
     request: Request,
@@ -63,7 +59,7 @@ def request_payment(
 ) -> Response:
     """The sheet `wx.requestPayment({timeStamp, nonceStr, package, signType, paySign})` opens."""
     with runtime(request).uow() as uow:
-        user = _signed_in(request, uow)
+        user = current_user(request, uow)
         if user is None:
             return redirect(request, "/")
         try:
@@ -85,7 +81,7 @@ def request_payment(
 def h5_payment(request: Request, prepay_id: str = "") -> Response:
     """Where an H5 order's h5_url leads: the same sheet."""
     with runtime(request).uow() as uow:
-        user = _signed_in(request, uow)
+        user = current_user(request, uow)
         if user is None:
             return redirect(request, "/")
         try:
@@ -99,7 +95,7 @@ def h5_payment(request: Request, prepay_id: str = "") -> Response:
 def scan(request: Request, code_url: str = "") -> Response:
     """扫一扫: read a Native payment code (typed or pasted here) and show its sheet."""
     with runtime(request).uow() as uow:
-        user = _signed_in(request, uow)
+        user = current_user(request, uow)
         if user is None:
             return redirect(request, "/")
         if not code_url:
@@ -176,7 +172,7 @@ def _wallet(request: Request, uow: UnitOfWork, user: identity_service.UserInfo, 
 def wallet(request: Request) -> Response:
     """零钱: the balance and its bills."""
     with runtime(request).uow() as uow:
-        user = _signed_in(request, uow)
+        user = current_user(request, uow)
         if user is None:
             return redirect(request, "/")
         return _wallet(request, uow, user)

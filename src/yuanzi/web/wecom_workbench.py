@@ -13,6 +13,7 @@ from yuanzi.core.errors import InvalidInput, NotFound, Problem
 from yuanzi.core.http import runtime
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.web.actions import User, form_action, json_action
+from yuanzi.web.chats import bubble_json
 from yuanzi.web.render import not_found, page, redirect
 from yuanzi.web.session import current_user
 from yuanzi.wecom import service as wecom_service
@@ -22,16 +23,15 @@ FormStr = Annotated[str, Form()]
 STATE_NAMES = {2: "排队中 Waiting", 3: "接待中 Serving"}
 
 
-def message_json(message: Any) -> dict[str, Any]:
-    return {
-        "message_id": message.message_id,
-        "seq": message.seq,
-        "mine": message.mine,
-        "sender_name": "",
-        "text": message.text,
-        "recalled": False,
-        "sent_at": message.sent_at.isoformat(),
-    }
+def message_json(message: wecom_service.KfMessageInfo) -> dict[str, Any]:
+    return bubble_json(
+        message_id=message.message_id,
+        seq=message.seq,
+        mine=message.mine,
+        sender_name="",
+        text=message.text,
+        sent_at=message.sent_at,
+    )
 
 
 @router.get("", response_class=HTMLResponse, response_model=None)
@@ -55,10 +55,7 @@ def session_page(request: Request, session_id: int) -> Response:
         user = current_user(request, uow)
         if user is None:
             return redirect(request, "/")
-        item = next(
-            (i for i in wecom_service.workbench(uow=uow, user_id=user.user_id) if i.session_id == session_id),
-            None,
-        )
+        item = wecom_service.work_item(uow=uow, user_id=user.user_id, session_id=session_id)
         if item is None:
             return not_found(request, user)
         messages = wecom_service.session_history(uow=uow, user_id=user.user_id, session_id=session_id)
@@ -87,47 +84,40 @@ def _refused(request: Request, session_id: int) -> Callable[[UnitOfWork, User, P
     return failed
 
 
-def _session_action(request: Request, session_id: int, csrf_token: str, verb: str) -> Response:
+def _session_action(
+    request: Request, session_id: int, csrf_token: str, act: Callable[..., object], then: str
+) -> Response:
+    """Run `act` on the session as the signed-in member, then go to `then`."""
+
     def action(uow: UnitOfWork, user: User) -> str:
-        act = wecom_service.take_session if verb == "take" else wecom_service.end_session
         act(uow=uow, user_id=user.user_id, session_id=session_id)
-        return f"/wecom/sessions/{session_id}" if verb == "take" else "/wecom"
+        return then
 
-    def failed(uow: UnitOfWork, user: User, exc: Problem) -> Response:
-        # Gone from the member's view (another took it): back to the list; otherwise say why.
-        return redirect(
-            request, "/wecom" if exc.status == 404 else f"/wecom/sessions/{session_id}?error={exc.code}"
-        )
-
-    return form_action(request, csrf_token, action, failed)
+    return form_action(request, csrf_token, action, _refused(request, session_id))
 
 
 @router.post("/sessions/{session_id}/take", response_model=None)
 def take(request: Request, session_id: int, csrf_token: FormStr = "") -> Response:
     """接入: take a queued session."""
-    return _session_action(request, session_id, csrf_token, "take")
+    return _session_action(
+        request, session_id, csrf_token, wecom_service.take_session, f"/wecom/sessions/{session_id}"
+    )
 
 
 @router.post("/sessions/{session_id}/end", response_model=None)
 def end(request: Request, session_id: int, csrf_token: FormStr = "") -> Response:
     """结束: end a session assigned to you."""
-    return _session_action(request, session_id, csrf_token, "end")
+    return _session_action(request, session_id, csrf_token, wecom_service.end_session, "/wecom")
 
 
 @router.post("/sessions/{session_id}/hand-over", response_model=None)
 def hand_over(request: Request, session_id: int, csrf_token: FormStr = "", userid: FormStr = "") -> Response:
     """转接: hand a session to another servicer of its account."""
 
-    def action(uow: UnitOfWork, user: User) -> str:
-        wecom_service.hand_over(uow=uow, user_id=user.user_id, session_id=session_id, to_userid=userid)
-        return "/wecom"
+    def act(*, uow: UnitOfWork, user_id: int, session_id: int) -> None:
+        wecom_service.hand_over(uow=uow, user_id=user_id, session_id=session_id, to_userid=userid)
 
-    def failed(uow: UnitOfWork, user: User, exc: Problem) -> Response:
-        return redirect(
-            request, "/wecom" if exc.status == 404 else f"/wecom/sessions/{session_id}?error={exc.code}"
-        )
-
-    return form_action(request, csrf_token, action, failed)
+    return _session_action(request, session_id, csrf_token, act, "/wecom")
 
 
 @router.get("/sessions/{session_id}/changes", response_model=None)

@@ -4,33 +4,27 @@ the business, and the scene tells the corp where they came from (enter_session).
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlencode
-
 from yuanzi.core import cards
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.wecom.kf_accounts import find_account
-
-_SCENE = re.compile(r"[0-9A-Za-z_\-]{1,32}")
+from yuanzi.wecom.kf_accounts import SCENE, conversation_link, find_account
 
 
 def kf_card(uow: UnitOfWork, ref: str) -> cards.Card | None:
     """The account's card, if it exists (and the scene, if any, is one a contact link may carry)."""
     open_kfid, _, query = ref.partition("?")
     scene = query.removeprefix("scene=") if query else ""
-    if query and (not query.startswith("scene=") or not _SCENE.fullmatch(scene)):
+    if query and (not query.startswith("scene=") or not scene or not SCENE.fullmatch(scene)):
         return None
     account = find_account(uow, open_kfid)
     if account is None:
         return None
-    link = f"/kf/{account.open_kfid}" + (f"?{urlencode({'scene': scene})}" if scene else "")
     return cards.Card(
         kind="kf",
         ref=ref,
         title=account.name,
         subtitle=f"微信客服 Customer service · {account.corp_name}",
         image_url=f"/kf/{account.open_kfid}/avatar.jpg",
-        action_url=link,
+        action_url=conversation_link(account.open_kfid, scene),
     )
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from io import BytesIO
 from urllib.parse import urlencode
 
 from sqlalchemy import delete, func, select
 
-from yuanzi.core import ids, images
+from yuanzi.core import ids
 from yuanzi.core.errors import WxError
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.wecom import media
@@ -23,7 +22,8 @@ ACCOUNTS_MAX = 5000  # per corp, as WeCom documents
 LIST_LIMIT_MAX = 100
 SERVICERS_PER_CALL = 100
 AVATAR_SIDE = 256
-_SCENE = re.compile(r"[0-9A-Za-z_\-]{0,32}")
+# A contact link's scene (≤32 of [0-9A-Za-z_-]); it comes back in the enter_session event.
+SCENE = re.compile(r"[0-9A-Za-z_\-]{0,32}")
 _OPEN_KFID = re.compile(r"[0-9A-Za-z_\-]{1,64}")
 
 
@@ -58,13 +58,6 @@ def _clean_name(name: object) -> str:
     return name.strip()
 
 
-def _avatar(uow: UnitOfWork, corp_id: int, media_id: object) -> bytes:
-    """The avatar copied out of the temporary media (which expires in three days), made small."""
-    content = images.jpeg_bytes(BytesIO(media.image(uow, corp_id, media_id)), AVATAR_SIDE)
-    assert content is not None  # media keeps only images it could read
-    return content
-
-
 def account_row(uow: UnitOfWork, corp_id: int, open_kfid: object) -> KfAccount:
     """The corp's live account `open_kfid`: 95000 if it is not one's shape, 95004 if there is no
     such account (deleted, or another corp's)."""
@@ -89,7 +82,7 @@ def _corp(uow: UnitOfWork, corp_id: int) -> Corp:
 def add_account(*, uow: UnitOfWork, corp: CorpInfo, name: object, media_id: object) -> str:
     """account/add: a new account with a name (≤16 characters) and an avatar; its open_kfid."""
     clean = _clean_name(name)
-    avatar = _avatar(uow, corp.corp_id, media_id)
+    avatar = media.image_at(uow, corp.corp_id, media_id, AVATAR_SIDE)
     count = uow.session.scalar(
         select(func.count())
         .select_from(KfAccount)
@@ -117,7 +110,7 @@ def update_account(
     if name is not None:
         row.name = _clean_name(name)
     if media_id is not None:
-        row.avatar = _avatar(uow, corp.corp_id, media_id)
+        row.avatar = media.image_at(uow, corp.corp_id, media_id, AVATAR_SIDE)
     uow.publish(
         KfAccountChanged(open_kfid=row.open_kfid, corpid=corp.corpid, corp_name=corp.name, name=row.name)
     )
@@ -150,10 +143,14 @@ def contact_way(*, corp: CorpInfo, uow: UnitOfWork, open_kfid: object, scene: ob
     """add_contact_way: the link that opens a conversation with the account on the phone; `scene`
     (≤32 of [0-9A-Za-z_-]) comes back in the enter_session event of whoever follows it."""
     row = account_row(uow, corp.corp_id, open_kfid)
-    if scene is not None and (not isinstance(scene, str) or not _SCENE.fullmatch(scene)):
+    if scene is not None and (not isinstance(scene, str) or not SCENE.fullmatch(scene)):
         raise WxError(40058, "invalid scene: at most 32 of 0-9 A-Z a-z _ -")
-    query = f"?{urlencode({'scene': scene})}" if scene else ""
-    return f"{base_url.rstrip('/')}/kf/{row.open_kfid}{query}"
+    return base_url.rstrip("/") + conversation_link(row.open_kfid, scene or "")
+
+
+def conversation_link(open_kfid: str, scene: str = "") -> str:
+    """Where the phone opens a conversation with the account, carrying the scene, if any."""
+    return f"/kf/{open_kfid}" + (f"?{urlencode({'scene': scene})}" if scene else "")
 
 
 def find_account(uow: UnitOfWork, open_kfid: str) -> KfAccountInfo | None:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from io import BytesIO
 from typing import Any
 
-from yuanzi.core import images
 from yuanzi.core.errors import WxError
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.wecom import media
@@ -63,12 +61,6 @@ def _object(body: dict[str, Any], name: str) -> dict[str, Any]:
     return obj
 
 
-def _thumb(uow: UnitOfWork, corp_id: int, media_id: object) -> bytes:
-    content = images.jpeg_bytes(BytesIO(media.image(uow, corp_id, media_id)), THUMB_SIDE)
-    assert content is not None  # media keeps only images it could read
-    return content
-
-
 def text(body: dict[str, Any]) -> Outgoing:
     obj = body.get("text")
     content = obj.get("content") if isinstance(obj, dict) else None
@@ -92,7 +84,7 @@ def _link(uow: UnitOfWork, corp_id: int, body: dict[str, Any]) -> Outgoing:
         "url": url,
         "thumb_media_id": _field(obj, "thumb_media_id", 128, where="link"),
     }
-    return Outgoing("link", content, _thumb(uow, corp_id, content["thumb_media_id"]))
+    return Outgoing("link", content, media.image_at(uow, corp_id, content["thumb_media_id"], THUMB_SIDE))
 
 
 def _image(uow: UnitOfWork, corp_id: int, body: dict[str, Any]) -> Outgoing:
@@ -109,7 +101,9 @@ def _miniprogram(uow: UnitOfWork, corp_id: int, body: dict[str, Any]) -> Outgoin
         "thumb_media_id": _field(obj, "thumb_media_id", 128, where="miniprogram"),
         "pagepath": _field(obj, "pagepath", 1024, where="miniprogram"),
     }
-    return Outgoing("miniprogram", content, _thumb(uow, corp_id, content["thumb_media_id"]))
+    return Outgoing(
+        "miniprogram", content, media.image_at(uow, corp_id, content["thumb_media_id"], THUMB_SIDE)
+    )
 
 
 def _menu_item(item: object) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from yuanzi.core.errors import NotFound
 from yuanzi.core.uow import UnitOfWork
-from yuanzi.wecom.kf_sessions import FROM_API, FROM_SERVICER, live_account, summary
+from yuanzi.wecom.kf_sessions import FROM_API, FROM_SERVICER, find_session, live_account, summary
 from yuanzi.wecom.models import Corp, KfAccount, KfMessage, KfMessageMedia, KfSession
 
 
@@ -92,9 +92,7 @@ def customer_unread_total(*, uow: UnitOfWork, user_id: int) -> int:
 def customer_mark_read(*, uow: UnitOfWork, open_kfid: str, user_id: int, message_id: int) -> None:
     """The customer's screen has shown the conversation up to `message_id`."""
     account = live_account(uow, open_kfid)
-    session = uow.session.scalar(
-        select(KfSession).where(KfSession.account_id == account.id, KfSession.user_id == user_id)
-    )
+    session = find_session(uow, account.id, user_id)
     message = uow.session.get(KfMessage, message_id)
     if session is None or message is None or message.session_id != session.id:
         raise NotFound("kf_message", message_id)

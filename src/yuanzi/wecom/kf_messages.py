@@ -34,9 +34,11 @@ from yuanzi.wecom.kf_sessions import (
     WELCOME_MARK,
     append_message,
     event_code,
+    find_session,
     lock_corp,
 )
 from yuanzi.wecom.models import (
+    Corp,
     ExternalUser,
     KfAccount,
     KfEventCode,
@@ -151,11 +153,7 @@ def _customer(uow: UnitOfWork, corp_id: int, external_userid: object) -> Externa
 
 
 def _session_of(uow: UnitOfWork, account: KfAccount, customer: ExternalUser) -> KfSession | None:
-    return uow.session.scalar(
-        select(KfSession)
-        .where(KfSession.account_id == account.id, KfSession.user_id == customer.user_id)
-        .execution_options(populate_existing=True)
-    )
+    return find_session(uow, account.id, customer.user_id, fresh=True)
 
 
 def _check_msgid(msgid: object) -> str | None:
@@ -166,12 +164,12 @@ def _check_msgid(msgid: object) -> str | None:
 
 
 def _send_checked(
-    uow: UnitOfWork, corp: CorpInfo, session: KfSession, outgoing: kf_content.Outgoing, msgid: str | None
+    uow: UnitOfWork, locked: Corp, session: KfSession, outgoing: kf_content.Outgoing, msgid: str | None
 ) -> KfMessage:
     row = append_message(
         uow,
         session,
-        corp.corp_id,
+        locked,
         origin=FROM_API,
         msgtype=outgoing.msgtype,
         content=outgoing.content,
@@ -209,7 +207,7 @@ def send(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> str:
     message (95002), at most 5 answers to it (95001). A msgid of the caller's own that was
     already sent returns it again instead of sending twice (the same customer and message;
     otherwise 40058)."""
-    lock_corp(uow, corp.corp_id)  # sends to one corp are serialised: the 5-answer count holds
+    locked = lock_corp(uow, corp.corp_id)  # sends to one corp are serialised: the 5-answer count holds
     account = account_row(uow, corp.corp_id, body.get("open_kfid"))
     customer = _customer(uow, corp.corp_id, body.get("touser"))
     outgoing = kf_content.outgoing(uow, corp.corp_id, body)
@@ -223,7 +221,7 @@ def send(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> str:
         raise WxError(95002, "send msg time limit: 48 hours after the customer's latest message")
     if session.replies_since_customer >= REPLIES_MAX:
         raise WxError(95001, f"send msg count limit: {REPLIES_MAX} after the customer's latest message")
-    row = _send_checked(uow, corp, session, outgoing, msgid)
+    row = _send_checked(uow, locked, session, outgoing, msgid)
     session.replies_since_customer += 1
     return row.msgid
 
@@ -234,7 +232,7 @@ def send_on_event(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> s
     queue or to a servicer (48 h, text, while the session stays there), ended (20 s). A code that
     is not the corp's, was used, expired or outlived its state is 40058 (WeCom's own codes for
     these are undocumented). A msgid of the caller's own works as in send_msg."""
-    lock_corp(uow, corp.corp_id)
+    locked = lock_corp(uow, corp.corp_id)
     code = body.get("code")
     row = (
         uow.session.execute(
@@ -262,7 +260,7 @@ def send_on_event(*, uow: UnitOfWork, corp: CorpInfo, body: dict[str, Any]) -> s
         raise WxError(40058, "code outlived its state: the session has moved on")
     if code_row.kind == "welcome":
         outgoing = kf_content.Outgoing(outgoing.msgtype, {**outgoing.content, WELCOME_MARK: True})
-    sent = _send_checked(uow, corp, session, outgoing, msgid)
+    sent = _send_checked(uow, locked, session, outgoing, msgid)
     code_row.used_at = uow.now()
     return sent.msgid
 

@@ -64,34 +64,29 @@ def is_member(*, uow: UnitOfWork, user_id: int) -> bool:
     return bool(_members(uow, user_id))
 
 
-def workbench(*, uow: UnitOfWork, user_id: int) -> list[WorkItem]:
-    """The sessions assigned to the user (as any corp's member) and those queued for accounts
-    they serve, the latest first."""
+def _work_items(uow: UnitOfWork, user_id: int, session_id: int | None) -> list[WorkItem]:
     staff_ids = [staff.id for staff in _members(uow, user_id)]
     if not staff_ids:
         return []
     served = select(KfServicer.account_id).where(KfServicer.staff_id.in_(staff_ids))
-    rows = uow.session.execute(
-        select(KfSession, KfAccount.name, Corp.name)
+    query = (
+        select(KfSession, KfAccount.name, Corp.name, KfMessage)
         .join(KfAccount, KfAccount.id == KfSession.account_id)
         .join(Corp, Corp.id == KfAccount.corp_id)
+        # The latest message the conversation shows (events excluded), kept on the session.
+        .outerjoin(KfMessage, (KfMessage.corp_id == Corp.id) & (KfMessage.seq == KfSession.last_message_seq))
         .where(
             KfAccount.deleted_at.is_(None),
             ((KfSession.service_state == SERVICER) & KfSession.servicer_id.in_(staff_ids))
             | ((KfSession.service_state == QUEUED) & KfSession.account_id.in_(served)),
         )
-        .order_by(KfSession.last_message_at.desc())
-        .limit(200)
-    ).all()
-    users = identity_service.get_users(uow=uow, user_ids=[session.user_id for session, _, _ in rows])
+    )
+    if session_id is not None:
+        query = query.where(KfSession.id == session_id)
+    rows = uow.session.execute(query.order_by(KfSession.last_message_at.desc()).limit(200)).all()
+    users = identity_service.get_users(uow=uow, user_ids=[row[0].user_id for row in rows])
     items = []
-    for session, account_name, corp_name in rows:
-        last = uow.session.scalar(
-            select(KfMessage)
-            .where(KfMessage.session_id == session.id, KfMessage.origin != EVENT)
-            .order_by(KfMessage.seq.desc())
-            .limit(1)
-        )
+    for session, account_name, corp_name, last in rows:
         customer = users.get(session.user_id)
         items.append(
             WorkItem(
@@ -105,6 +100,18 @@ def workbench(*, uow: UnitOfWork, user_id: int) -> list[WorkItem]:
             )
         )
     return items
+
+
+def workbench(*, uow: UnitOfWork, user_id: int) -> list[WorkItem]:
+    """The sessions assigned to the user (as any corp's member) and those queued for accounts
+    they serve, the latest first."""
+    return _work_items(uow, user_id, None)
+
+
+def work_item(*, uow: UnitOfWork, user_id: int, session_id: int) -> WorkItem | None:
+    """One session of the user's workbench (None if it is not on it)."""
+    found = _work_items(uow, user_id, session_id)
+    return found[0] if found else None
 
 
 def _session_for(uow: UnitOfWork, user_id: int, session_id: int) -> tuple[KfSession, KfAccount, Staff]:
@@ -132,7 +139,7 @@ def _session_for(uow: UnitOfWork, user_id: int, session_id: int) -> tuple[KfSess
 
 
 def _status_event(
-    uow: UnitOfWork, session: KfSession, account: KfAccount, change_type: int, **servicers: str
+    uow: UnitOfWork, corp: Corp, session: KfSession, account: KfAccount, change_type: int, **servicers: str
 ) -> None:
     event = {
         "event_type": "session_status_change",
@@ -141,20 +148,20 @@ def _status_event(
         "change_type": change_type,
         **servicers,
     }
-    append_message(uow, session, account.corp_id, origin=EVENT, msgtype="event", content=event)
+    append_message(uow, session, corp, origin=EVENT, msgtype="event", content=event)
     callbacks.enqueue(uow, account.corp_id, account.open_kfid)
 
 
 def take(*, uow: UnitOfWork, user_id: int, session_id: int) -> None:
     """接入: a servicer takes a queued session; it is theirs (state 3). 409 if someone was faster."""
     session, account, staff = _session_for(uow, user_id, session_id)
-    lock_corp(uow, account.corp_id)
+    corp = lock_corp(uow, account.corp_id)
     uow.session.refresh(session)
     if session.service_state != QUEUED:
         raise Problem(409, "not_queued", "this session is no longer waiting in the queue")
     session.service_state, session.servicer_id = SERVICER, staff.id
     code = event_code(uow, session, "servicer")
-    _status_event(uow, session, account, TAKEN, new_servicer_userid=staff.userid, msg_code=code)
+    _status_event(uow, corp, session, account, TAKEN, new_servicer_userid=staff.userid, msg_code=code)
 
 
 def history(
@@ -173,7 +180,7 @@ def answer(*, uow: UnitOfWork, user_id: int, session_id: int, text: str) -> KfMe
     """A servicer answers a session assigned to them (409 otherwise), within 48 hours of the
     customer's latest message (409 reply_window_passed)."""
     session, account, staff = _session_for(uow, user_id, session_id)
-    lock_corp(uow, account.corp_id)
+    corp = lock_corp(uow, account.corp_id)
     uow.session.refresh(session)
     if session.service_state != SERVICER or session.servicer_id != staff.id:
         raise Problem(409, "not_yours", "take the session from the queue first")
@@ -187,7 +194,7 @@ def answer(*, uow: UnitOfWork, user_id: int, session_id: int, text: str) -> KfMe
     row = append_message(
         uow,
         session,
-        account.corp_id,
+        corp,
         origin=FROM_SERVICER,
         msgtype="text",
         content={"content": text},
@@ -200,13 +207,15 @@ def answer(*, uow: UnitOfWork, user_id: int, session_id: int, text: str) -> KfMe
 def end(*, uow: UnitOfWork, user_id: int, session_id: int) -> None:
     """A servicer ends a session assigned to them (state 4)."""
     session, account, staff = _session_for(uow, user_id, session_id)
-    lock_corp(uow, account.corp_id)
+    corp = lock_corp(uow, account.corp_id)
     uow.session.refresh(session)
     if session.service_state != SERVICER or session.servicer_id != staff.id:
         raise Problem(409, "not_yours", "only the servicer of a session ends it")
     session.service_state, session.servicer_id = ENDED, None
     code = event_code(uow, session, "end")
-    _status_event(uow, session, account, ENDED_BY_SERVICER, old_servicer_userid=staff.userid, msg_code=code)
+    _status_event(
+        uow, corp, session, account, ENDED_BY_SERVICER, old_servicer_userid=staff.userid, msg_code=code
+    )
 
 
 def colleagues(*, uow: UnitOfWork, user_id: int, session_id: int) -> list[tuple[str, str]]:
@@ -225,7 +234,7 @@ def hand_over(*, uow: UnitOfWork, user_id: int, session_id: int, to_userid: str)
     """转接: a servicer hands a session assigned to them to another servicer of the account (422
     if they are not one); the corp sees a session_status_change with change_type 2."""
     session, account, staff = _session_for(uow, user_id, session_id)
-    lock_corp(uow, account.corp_id)
+    corp = lock_corp(uow, account.corp_id)
     uow.session.refresh(session)
     if session.service_state != SERVICER or session.servicer_id != staff.id:
         raise Problem(409, "not_yours", "only the servicer of a session hands it over")
@@ -236,5 +245,11 @@ def hand_over(*, uow: UnitOfWork, user_id: int, session_id: int, to_userid: str)
         raise InvalidInput("hand it to another servicer of this account", field="userid")
     session.servicer_id = other.id
     _status_event(
-        uow, session, account, TRANSFERRED, old_servicer_userid=staff.userid, new_servicer_userid=other.userid
+        uow,
+        corp,
+        session,
+        account,
+        TRANSFERRED,
+        old_servicer_userid=staff.userid,
+        new_servicer_userid=other.userid,
     )

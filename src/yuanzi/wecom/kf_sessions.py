@@ -18,6 +18,7 @@ from yuanzi.core import ids
 from yuanzi.core.errors import InvalidInput, NotFound, Problem, WxError
 from yuanzi.core.uow import UnitOfWork
 from yuanzi.wecom import callbacks, kf_content, media
+from yuanzi.wecom.kf_accounts import SCENE
 from yuanzi.wecom.models import (
     Corp,
     ExternalUser,
@@ -60,7 +61,6 @@ SYNC_LIMIT_MAX = 1000
 CUSTOMER_TEXT_MAX = 2000  # characters, as a chat message
 MSGID_SHAPE = re.compile(r"[0-9A-Za-z_\-]{1,32}")
 _CLIENT_MSG_ID = re.compile(r"[0-9A-Za-z_\-]{1,64}")
-_SCENE = re.compile(r"[0-9A-Za-z_\-]{0,32}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +95,8 @@ def summary(msgtype: str, content: dict[str, Any]) -> str:
 
 
 def lock_corp(uow: UnitOfWork, corp_id: int) -> Corp:
+    """The corp's row, locked until commit: what writes a corp's customer-service messages (their
+    sequence), answers or moves sessions takes first, once."""
     corp = uow.session.scalar(
         select(Corp).where(Corp.id == corp_id).with_for_update().execution_options(populate_existing=True)
     )
@@ -118,11 +120,17 @@ def external_userid(uow: UnitOfWork, corp_id: int, user_id: int) -> str:
     return row.external_userid
 
 
+def find_session(uow: UnitOfWork, account_id: int, user_id: int, *, fresh: bool = False) -> KfSession | None:
+    """The customer's session with the account, if any (`fresh`: re-read, as after a lock)."""
+    query = select(KfSession).where(KfSession.account_id == account_id, KfSession.user_id == user_id)
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    return uow.session.scalar(query)
+
+
 def _session(uow: UnitOfWork, account: KfAccount, user_id: int) -> KfSession:
     """The customer's session with the account, made (not yet started: ENDED) on first contact."""
-    found = uow.session.scalar(
-        select(KfSession).where(KfSession.account_id == account.id, KfSession.user_id == user_id)
-    )
+    found = find_session(uow, account.id, user_id)
     if found is not None:
         return found
     external_userid(uow, account.corp_id, user_id)
@@ -131,9 +139,7 @@ def _session(uow: UnitOfWork, account: KfAccount, user_id: int) -> KfSession:
         with uow.session.begin_nested():
             uow.session.add(row)
     except IntegrityError:
-        found = uow.session.scalar(
-            select(KfSession).where(KfSession.account_id == account.id, KfSession.user_id == user_id)
-        )
+        found = find_session(uow, account.id, user_id)
         assert found is not None
         return found
     return row
@@ -142,7 +148,7 @@ def _session(uow: UnitOfWork, account: KfAccount, user_id: int) -> KfSession:
 def append_message(
     uow: UnitOfWork,
     session: KfSession,
-    corp_id: int,
+    corp: Corp,
     *,
     origin: int,
     msgtype: str,
@@ -151,12 +157,12 @@ def append_message(
     client_msg_id: str | None = None,
     servicer_id: int | None = None,
 ) -> KfMessage:
-    """A message in the session, numbered in the corp's sequence under the corp's row lock."""
-    corp = lock_corp(uow, corp_id)
+    """A message in the session, numbered in the corp's sequence: `corp` is its row as `lock_corp`
+    returned it, so the numbers follow the order of commits."""
     corp.kf_seq += 1
     row = KfMessage(
         msgid=msgid or ids.kf_msgid(),
-        corp_id=corp_id,
+        corp_id=corp.id,
         seq=corp.kf_seq,
         session_id=session.id,
         origin=origin,
@@ -205,7 +211,7 @@ def phone_message(row: KfMessage) -> KfMessageInfo:
 def enter(*, uow: UnitOfWork, open_kfid: str, user_id: int, scene: str = "", scene_param: str = "") -> None:
     """The customer followed a contact link (add_contact_way): an enter_session event for the
     corp, with the link's scene."""
-    if not _SCENE.fullmatch(scene) or len(scene_param.encode()) > 128:
+    if not SCENE.fullmatch(scene) or len(scene_param.encode()) > 128:
         raise InvalidInput(
             "scene is at most 32 of 0-9 A-Z a-z _ -; scene_param at most 128 bytes", field="scene"
         )
@@ -221,7 +227,8 @@ def enter(*, uow: UnitOfWork, open_kfid: str, user_id: int, scene: str = "", sce
     }
     if _welcome_due(uow, session):
         event["welcome_code"] = event_code(uow, session, "welcome")
-    append_message(uow, session, account.corp_id, origin=EVENT, msgtype="event", content=event)
+    corp = lock_corp(uow, account.corp_id)
+    append_message(uow, session, corp, origin=EVENT, msgtype="event", content=event)
     callbacks.enqueue(uow, account.corp_id, account.open_kfid)
 
 
@@ -265,16 +272,25 @@ def _offered(uow: UnitOfWork, session: KfSession, menu_id: str) -> str:
     raise InvalidInput("that menu item was not offered in this conversation", field="menu_id")
 
 
+def _check_client_msg_id(client_msg_id: str | None) -> None:
+    if client_msg_id is not None and not _CLIENT_MSG_ID.fullmatch(client_msg_id):
+        raise InvalidInput("client_msg_id is 1–64 of A-Z a-z 0-9 _ -", field="client_msg_id")
+
+
+def _locked_session(uow: UnitOfWork, account: KfAccount, user_id: int) -> tuple[Corp, KfSession]:
+    """The corp's locked row and the customer's session as it is under that lock (a move by the
+    corp, or the original of a retry, may have committed meanwhile)."""
+    session = _session(uow, account, user_id)
+    corp = lock_corp(uow, account.corp_id)
+    uow.session.refresh(session)
+    return corp, session
+
+
 def _sent_before(uow: UnitOfWork, session: KfSession, client_msg_id: str | None) -> KfMessage | None:
-    """The customer's message sent with this client_msg_id, if any (under the corp's lock, so a
-    retry racing its original waits, then finds it)."""
+    """The customer's message sent with this client_msg_id, if any (asked under the corp's lock,
+    so a retry racing its original waits, then finds it)."""
     if client_msg_id is None:
         return None
-    if not _CLIENT_MSG_ID.fullmatch(client_msg_id):
-        raise InvalidInput("client_msg_id is 1–64 of A-Z a-z 0-9 _ -", field="client_msg_id")
-    account = uow.session.get(KfAccount, session.account_id)
-    assert account is not None
-    lock_corp(uow, account.corp_id)
     return uow.session.scalar(
         select(KfMessage).where(KfMessage.session_id == session.id, KfMessage.client_msg_id == client_msg_id)
     )
@@ -282,6 +298,7 @@ def _sent_before(uow: UnitOfWork, session: KfSession, client_msg_id: str | None)
 
 def _customer_wrote(
     uow: UnitOfWork,
+    corp: Corp,
     account: KfAccount,
     session: KfSession,
     msgtype: str,
@@ -291,12 +308,10 @@ def _customer_wrote(
 ) -> KfMessageInfo:
     """Store what the customer sent; an ended session reopens as new, the corp's reply window
     opens again (48 hours, 5 messages), and the corp is called back."""
-    lock_corp(uow, account.corp_id)
-    uow.session.refresh(session)  # as it is now: a move by the corp may have committed meanwhile
     row = append_message(
         uow,
         session,
-        account.corp_id,
+        corp,
         origin=FROM_CUSTOMER,
         msgtype=msgtype,
         content=content,
@@ -324,8 +339,9 @@ def customer_send(
     """The customer writes (1–2000 characters), or taps a menu item the corp offered (`menu_id`:
     its text is sent, with the id, as WeChat does). The same `client_msg_id` again returns the
     message sent the first time (409 client_msg_id_reused with other text)."""
+    _check_client_msg_id(client_msg_id)
     account = live_account(uow, open_kfid)
-    session = _session(uow, account, user_id)
+    corp, session = _locked_session(uow, account, user_id)
     if menu_id is not None:
         text = _offered(uow, session, menu_id)
     text = text.strip()
@@ -337,7 +353,7 @@ def customer_send(
             raise Problem(409, "client_msg_id_reused", "this client_msg_id was sent with other text")
         return phone_message(sent)
     content = {"content": text, "menu_id": menu_id} if menu_id else {"content": text}
-    return _customer_wrote(uow, account, session, "text", content, client_msg_id)
+    return _customer_wrote(uow, corp, account, session, "text", content, client_msg_id)
 
 
 def customer_send_image(
@@ -346,19 +362,21 @@ def customer_send_image(
     """The customer sends a picture (an image Pillow reads, 5 B–10 MB: 422 otherwise). The corp
     gets it as temporary media (`image.media_id` in sync_msg, media/get for three days); the
     conversation keeps its own copy. A repeated `client_msg_id` returns the first one."""
+    _check_client_msg_id(client_msg_id)
     account = live_account(uow, open_kfid)
-    session = _session(uow, account, user_id)
+    try:  # the picture is read before the corp's lock is taken: it may take a while
+        content = media.image_content(type="image", data=data, size=size)
+    except WxError as refused:
+        raise InvalidInput(f"not a picture yuanzi can keep: {refused.errmsg}", field="image") from None
+    corp, session = _locked_session(uow, account, user_id)
     sent = _sent_before(uow, session, client_msg_id)
     if sent is not None:
         if sent.msgtype != "image":
             raise Problem(409, "client_msg_id_reused", "this client_msg_id was sent with a text")
         return phone_message(sent)
-    try:
-        kept = media.upload(uow=uow, corp_id=account.corp_id, type="image", data=data, size=size)
-    except WxError as refused:
-        raise InvalidInput(f"not a picture yuanzi can keep: {refused.errmsg}", field="image") from None
+    kept = media.keep(uow, account.corp_id, content)
     return _customer_wrote(
-        uow, account, session, "image", {"media_id": kept.media_id}, client_msg_id, kept.content
+        uow, corp, account, session, "image", {"media_id": kept.media_id}, client_msg_id, content
     )
 
 
@@ -368,9 +386,7 @@ def conversation(
     """The customer's messages and the corp's answers, oldest first: the latest `limit`, or those
     after `since` (a seq, what the phone has seen)."""
     account = live_account(uow, open_kfid)
-    session = uow.session.scalar(
-        select(KfSession).where(KfSession.account_id == account.id, KfSession.user_id == user_id)
-    )
+    session = find_session(uow, account.id, user_id)
     if session is None:
         return []
     query = select(KfMessage).where(

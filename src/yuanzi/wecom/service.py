@@ -34,7 +34,15 @@ from yuanzi.wecom.kf_inbox import (
 )
 from yuanzi.wecom.kf_messages import send as send_answer
 from yuanzi.wecom.kf_messages import service_state, transfer
-from yuanzi.wecom.kf_servicing import WorkItem, colleagues, hand_over, is_member, link_member, workbench
+from yuanzi.wecom.kf_servicing import (
+    WorkItem,
+    colleagues,
+    hand_over,
+    is_member,
+    link_member,
+    work_item,
+    workbench,
+)
 from yuanzi.wecom.kf_servicing import answer as answer_session
 from yuanzi.wecom.kf_servicing import end as end_session
 from yuanzi.wecom.kf_servicing import history as session_history
@@ -107,6 +115,7 @@ __all__ = [
     "take_session",
     "transfer",
     "upload_media",
+    "work_item",
     "workbench",
     "workers",
 ]

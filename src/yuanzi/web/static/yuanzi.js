@@ -260,7 +260,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { startCountdowns(document); reportViews(document); liveRoom(document); chatsBadge(); });
-  document.addEventListener("htmx:afterSwap", chatsBadge);
+  // A boosted page brings a new tab bar: count again. Other swaps (suggestions, codes) do not.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.querySelector && event.target.querySelector("#chats-badge")) chatsBadge();
+  });
   document.addEventListener("htmx:afterSwap", function (event) { reportViews(event.target); });
   document.addEventListener("htmx:afterSwap", function (event) { startCountdowns(event.target); });
 })();
